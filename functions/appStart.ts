@@ -1,0 +1,17 @@
+import { app } from '@azure/functions';
+import { logEvent } from '../shared/core/log';
+import { services } from '../shared/services';
+
+/**
+ * Reads the configuration (a bad setting stops start-up, listing every problem), then creates
+ * the Cosmos and Blob containers if missing. A dependency that is down does not stop start-up:
+ * health reports it, and the first request that needs it provisions again.
+ */
+app.hook.appStart(async () => {
+  const app = services();
+  try {
+    await app.ready();
+  } catch (error) {
+    logEvent(console, 'warn', 'provisioning_deferred', { error: error instanceof Error ? error.message : String(error) });
+  }
+});

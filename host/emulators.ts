@@ -1,0 +1,87 @@
+import { createHttpServer } from '@vercel/cosmosdb-server';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+
+/** A running emulator and the connection string the app's settings take. */
+export interface Emulator {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+/** The well-known development keys of Azurite and the Cosmos emulator: public, not secrets. */
+const azuriteAccount = 'devstoreaccount1';
+const azuriteKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const cosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+/**
+ * Starts the Cosmos DB emulator server in-process over plain HTTP on loopback (so no TLS check
+ * needs disabling).
+ */
+export async function startCosmosEmulator(): Promise<Emulator> {
+  const server = createHttpServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    connectionString: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${cosmosEmulatorKey};`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Starts Azurite's Blob service as a child process we own: in memory, telemetry off, on a free
+ * loopback port it reports once it listens.
+ */
+export async function startAzurite(): Promise<Emulator> {
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('azurite/dist/src/blob/main.js'),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--inMemoryPersistence',
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--loose',
+      '--silent',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listens on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with code ${code}:\n${output}`));
+    });
+  });
+  child.stdout.resume();
+  return {
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount};AccountKey=${azuriteKey};` +
+      `BlobEndpoint=${url}/${azuriteAccount};`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,118 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+} from '@azure/storage-blob';
+import type { Readable } from 'node:stream';
+import type { BlobConnection } from '../config';
+import { ensureError, notFound, unavailable } from '../core/errors';
+
+export const blobContainerNames = ['documents', 'exports', 'scheduled-exports'] as const;
+export type BlobContainerName = (typeof blobContainerNames)[number];
+
+export interface StoredBlob {
+  stream: Readable;
+  contentType?: string;
+  contentLength?: number;
+}
+
+/** Turns SDK errors into domain errors: 429/503 and refused connections → 503 with Retry-After. */
+function mapBlobError(thrown: unknown): Error {
+  const error = ensureError(thrown) as Error & { statusCode?: number; code?: string };
+  if (error.statusCode === 429 || error.statusCode === 503 || error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') {
+    return unavailable('Blob Storage');
+  }
+  return error;
+}
+
+/** Blob Storage, built once from config: shared key for emulators, managed identity in Azure. */
+export class BlobStore {
+  private readonly service: BlobServiceClient;
+
+  constructor(connection: BlobConnection) {
+    this.service =
+      connection.kind === 'connectionString'
+        ? BlobServiceClient.fromConnectionString(connection.connectionString, { retryOptions: { maxTries: 4 } })
+        : new BlobServiceClient(connection.serviceUri, new DefaultAzureCredential({ managedIdentityClientId: connection.clientId }), {
+            retryOptions: { maxTries: 4 },
+          });
+  }
+
+  private container(name: BlobContainerName): ContainerClient {
+    return this.service.getContainerClient(name);
+  }
+
+  /** Creates the containers if missing (idempotent, private access). */
+  async provision(): Promise<void> {
+    try {
+      for (const name of blobContainerNames) await this.container(name).createIfNotExists();
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.container('exports').getProperties();
+  }
+
+  async put(container: BlobContainerName, path: string, body: Buffer | Uint8Array, contentType: string): Promise<void> {
+    try {
+      await this.container(container)
+        .getBlockBlobClient(path)
+        .uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  async get(container: BlobContainerName, path: string): Promise<StoredBlob> {
+    try {
+      const download = await this.container(container).getBlobClient(path).download();
+      if (!download.readableStreamBody) throw new Error(`Blob ${container}/${path} has no body.`);
+      return {
+        stream: download.readableStreamBody as Readable,
+        contentType: download.contentType,
+        contentLength: download.contentLength,
+      };
+    } catch (thrown) {
+      if ((thrown as { statusCode?: number }).statusCode === 404) throw notFound('The file');
+      throw mapBlobError(thrown);
+    }
+  }
+
+  async delete(container: BlobContainerName, path: string): Promise<void> {
+    try {
+      await this.container(container).getBlobClient(path).deleteIfExists();
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  /**
+   * A read-only URL valid for `minutes` (at most 15): signed with the account key where we have
+   * one (emulator), with a user delegation key under managed identity.
+   */
+  async readUrl(container: BlobContainerName, path: string, minutes: number): Promise<string> {
+    const blob = this.container(container).getBlobClient(path);
+    const startsOn = new Date(Date.now() - 60_000);
+    const expiresOn = new Date(Date.now() + Math.min(minutes, 15) * 60_000);
+    const permissions = BlobSASPermissions.parse('r');
+    try {
+      if (blob.credential instanceof StorageSharedKeyCredential) {
+        return await blob.generateSasUrl({ permissions, startsOn, expiresOn });
+      }
+      const key = await this.service.getUserDelegationKey(startsOn, expiresOn);
+      const sas = generateBlobSASQueryParameters(
+        { containerName: container, blobName: path, permissions, startsOn, expiresOn },
+        key,
+        this.service.accountName,
+      );
+      return `${blob.url}?${sas.toString()}`;
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+}

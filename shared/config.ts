@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+/**
+ * The app's settings, read once from the environment. Names are the same in the Bicep outputs,
+ * the Function App settings and `local.settings.sample.json`.
+ *
+ * Connections follow the Functions convention: `STORAGE` / `COSMOS` hold a connection string
+ * (emulators, local dev); `STORAGE__blobServiceUri` / `COSMOS__accountEndpoint` select
+ * identity-based access (managed identity in Azure), with `__clientId` for a user-assigned one.
+ */
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/ }).optional());
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const ncrontab = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => v.split(/\s+/).length === 6, 'must be a 6-field NCRONTAB expression');
+
+const settingsSchema = z
+  .object({
+    STORAGE: optionalText,
+    STORAGE__blobServiceUri: optionalUrl,
+    STORAGE__clientId: optionalText,
+    COSMOS: optionalText,
+    COSMOS__accountEndpoint: optionalUrl,
+    COSMOS__clientId: optionalText,
+    COSMOS_DATABASE: z.string().trim().min(1).default('exportrail'),
+    AZURE_OPENAI_ENDPOINT: optionalUrl,
+    AZURE_OPENAI_DEPLOYMENT: optionalText,
+    AZURE_OPENAI_API_KEY: optionalText,
+    AZURE_OPENAI_API_VERSION: z.string().trim().default('2024-10-21'),
+    DOCUMENT_INTELLIGENCE_ENDPOINT: optionalUrl,
+    DOCUMENT_INTELLIGENCE_API_KEY: optionalText,
+    DURABLE_TASK_HUB: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters or digits').default('exportrail'),
+    SCHEDULED_EXPORTS_CRON: ncrontab('0 */5 * * * *'),
+    HOUSEKEEPING_CRON: ncrontab('0 30 3 * * *'),
+    EXPORT_WAIT_LIMIT_MS: positiveInt(20_000),
+    MAX_UPLOAD_BYTES: positiveInt(25 * 1024 * 1024),
+    INSTANCE_RETENTION_DAYS: positiveInt(30),
+    JOB_FILE_RETENTION_DAYS: positiveInt(7),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.STORAGE && !s.STORAGE__blobServiceUri) {
+      ctx.addIssue({ code: 'custom', path: ['STORAGE'], message: 'set STORAGE (connection string) or STORAGE__blobServiceUri' });
+    }
+    if (!s.COSMOS && !s.COSMOS__accountEndpoint) {
+      ctx.addIssue({ code: 'custom', path: ['COSMOS'], message: 'set COSMOS (connection string) or COSMOS__accountEndpoint' });
+    }
+    if (s.AZURE_OPENAI_ENDPOINT && !s.AZURE_OPENAI_DEPLOYMENT) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_DEPLOYMENT'], message: 'required when AZURE_OPENAI_ENDPOINT is set' });
+    }
+  });
+
+export type BlobConnection = { kind: 'connectionString'; connectionString: string } | { kind: 'identity'; serviceUri: string; clientId?: string };
+export type CosmosConnection =
+  | { kind: 'key'; endpoint: string; key: string }
+  | { kind: 'identity'; endpoint: string; clientId?: string };
+
+export interface AppConfig {
+  readonly blob: BlobConnection;
+  readonly cosmos: CosmosConnection & { readonly database: string };
+  /** Absent: the deterministic local summarizer is used. */
+  readonly openai?: { readonly endpoint: string; readonly deployment: string; readonly apiKey?: string; readonly apiVersion: string };
+  /** Absent: PDF and image extraction answers 503 naming the missing setting. */
+  readonly documentIntelligence?: { readonly endpoint: string; readonly apiKey?: string };
+  readonly durableTaskHub: string;
+  readonly schedules: { readonly scheduledExports: string; readonly housekeeping: string };
+  readonly limits: {
+    readonly exportWaitMs: number;
+    readonly maxUploadBytes: number;
+    readonly instanceRetentionDays: number;
+    readonly jobFileRetentionDays: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `AccountEndpoint=...;AccountKey=...;` into its parts. */
+function parseCosmosConnectionString(value: string): { endpoint: string; key: string } | undefined {
+  const parts = new Map(
+    value
+      .split(';')
+      .filter(Boolean)
+      .map((kv) => {
+        const at = kv.indexOf('=');
+        return [kv.slice(0, at).trim().toLowerCase(), kv.slice(at + 1).trim()] as const;
+      }),
+  );
+  const endpoint = parts.get('accountendpoint');
+  const key = parts.get('accountkey');
+  return endpoint && key ? { endpoint, key } : undefined;
+}
+
+/** Reads and validates the settings; throws one `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
+  }
+  const s = parsed.data;
+  const cosmosKey = s.COSMOS ? parseCosmosConnectionString(s.COSMOS) : undefined;
+  if (s.COSMOS && !cosmosKey) {
+    throw new ConfigError(['COSMOS: must look like AccountEndpoint=https://...;AccountKey=...;']);
+  }
+  const cosmos: CosmosConnection = cosmosKey
+    ? { kind: 'key', ...cosmosKey }
+    : { kind: 'identity', endpoint: s.COSMOS__accountEndpoint ?? '', clientId: s.COSMOS__clientId };
+
+  return Object.freeze<AppConfig>({
+    blob: s.STORAGE
+      ? { kind: 'connectionString', connectionString: s.STORAGE }
+      : { kind: 'identity', serviceUri: s.STORAGE__blobServiceUri ?? '', clientId: s.STORAGE__clientId },
+    cosmos: { ...cosmos, database: s.COSMOS_DATABASE },
+    openai:
+      s.AZURE_OPENAI_ENDPOINT && s.AZURE_OPENAI_DEPLOYMENT
+        ? {
+            endpoint: s.AZURE_OPENAI_ENDPOINT,
+            deployment: s.AZURE_OPENAI_DEPLOYMENT,
+            apiKey: s.AZURE_OPENAI_API_KEY,
+            apiVersion: s.AZURE_OPENAI_API_VERSION,
+          }
+        : undefined,
+    documentIntelligence: s.DOCUMENT_INTELLIGENCE_ENDPOINT
+      ? { endpoint: s.DOCUMENT_INTELLIGENCE_ENDPOINT, apiKey: s.DOCUMENT_INTELLIGENCE_API_KEY }
+      : undefined,
+    durableTaskHub: s.DURABLE_TASK_HUB,
+    schedules: { scheduledExports: s.SCHEDULED_EXPORTS_CRON, housekeeping: s.HOUSEKEEPING_CRON },
+    limits: {
+      exportWaitMs: s.EXPORT_WAIT_LIMIT_MS,
+      maxUploadBytes: s.MAX_UPLOAD_BYTES,
+      instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
+      jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
+    },
+  });
+}
+
+let current: AppConfig | undefined;
+
+/** The process's configuration, read from the environment on first use. */
+export function appConfig(): AppConfig {
+  current ??= loadConfig(process.env);
+  return current;
+}

@@ -1,0 +1,59 @@
+/** One error type for everything the API answers with; `code` is stable, `status` is the HTTP status. */
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'gone'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'dependency_unavailable'
+  | 'internal_error';
+
+const statusByCode: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  dependency_unavailable: 503,
+  internal_error: 500,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Seconds a client should wait before retrying (503). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = statusByCode[code];
+  }
+}
+
+export const invalidRequest = (message: string, details: ErrorDetail[] = []) =>
+  new AppError('invalid_request', message, details);
+export const notFound = (what: string) => new AppError('not_found', `${what} was not found.`);
+export const conflict = (message: string) => new AppError('conflict', message);
+export const unavailable = (dependency: string, retryAfterSeconds = 5, message?: string) =>
+  new AppError('dependency_unavailable', message ?? `${dependency} is unavailable; retry shortly.`, [], retryAfterSeconds);
+
+/** Normalises anything thrown into an `Error` (JS allows throwing any value). */
+export function ensureError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(typeof thrown === 'string' ? thrown : `Non-error thrown: ${JSON.stringify(thrown)}`);
+}

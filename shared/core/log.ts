@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+type Level = 'info' | 'warn' | 'error';
+
+/** The part of InvocationContext logging needs; domain code stays free of SDK types. */
+export interface LogTarget {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/**
+ * One structured log line. Application Insights indexes the JSON properties as custom
+ * dimensions (`export_workflow_id`, `job_id`, `owner` — hashed, never the email itself).
+ */
+export function logEvent(target: LogTarget, level: Level, event: string, dimensions: Record<string, unknown> = {}): void {
+  target[level](JSON.stringify({ event, ...dimensions }));
+}
+
+/** A stable, non-reversible owner id for logs. */
+export function hashOwner(email: string): string {
+  return createHash('sha256').update(email).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,48 @@
+import { BlobStore } from './adapters/blob';
+import { CosmosStore } from './adapters/cosmos';
+import { appConfig, type AppConfig } from './config';
+import { checkHealth, type HealthReport } from './services/health';
+
+/** The composition root: every SDK client is built here, once, from config. */
+export class Services {
+  readonly cosmos: CosmosStore;
+  readonly blob: BlobStore;
+  private provisioned?: Promise<void>;
+
+  constructor(readonly config: AppConfig) {
+    this.cosmos = new CosmosStore(config.cosmos);
+    this.blob = new BlobStore(config.blob);
+  }
+
+  /** Creates databases, containers and blob containers if missing; shared by all callers. */
+  ready(): Promise<void> {
+    this.provisioned ??= Promise.all([this.cosmos.provision(), this.blob.provision()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.provisioned = undefined; // let the next call try again
+        throw error;
+      },
+    );
+    return this.provisioned;
+  }
+
+  health(): Promise<HealthReport> {
+    return checkHealth({
+      cosmos: this.cosmos,
+      blob: this.blob,
+      openaiConfigured: this.config.openai !== undefined,
+      documentIntelligenceConfigured: this.config.documentIntelligence !== undefined,
+    });
+  }
+
+  dispose(): void {
+    this.cosmos.dispose();
+  }
+}
+
+let instance: Services | undefined;
+
+export function services(): Services {
+  instance ??= new Services(appConfig());
+  return instance;
+}

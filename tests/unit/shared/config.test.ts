@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../../shared/config';
+
+const minimal = {
+  STORAGE: 'UseDevelopmentStorage=true',
+  COSMOS: 'AccountEndpoint=http://127.0.0.1:8081/;AccountKey=a2V5;',
+};
+
+describe('loadConfig', () => {
+  it('when only connection strings are set, then defaults fill the rest and the AI services are local', () => {
+    const config = loadConfig(minimal);
+    expect(config.cosmos).toEqual({ kind: 'key', endpoint: 'http://127.0.0.1:8081/', key: 'a2V5', database: 'exportrail' });
+    expect(config.blob).toEqual({ kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' });
+    expect(config.openai).toBeUndefined();
+    expect(config.documentIntelligence).toBeUndefined();
+    expect(config.schedules.scheduledExports).toBe('0 */5 * * * *');
+    expect(config.limits.instanceRetentionDays).toBe(30);
+  });
+
+  it('when identity-based settings are set, then managed identity is selected with the client id', () => {
+    const config = loadConfig({
+      STORAGE__blobServiceUri: 'https://acct.blob.core.windows.net',
+      STORAGE__clientId: 'cid',
+      COSMOS__accountEndpoint: 'https://acct.documents.azure.com:443/',
+    });
+    expect(config.blob).toEqual({ kind: 'identity', serviceUri: 'https://acct.blob.core.windows.net', clientId: 'cid' });
+    expect(config.cosmos.kind).toBe('identity');
+  });
+
+  it('when the config object is returned, then it cannot be changed', () => {
+    const config = loadConfig(minimal);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when several settings are missing or malformed, then one error lists every problem', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        AZURE_OPENAI_ENDPOINT: 'not a url',
+        EXPORT_WAIT_LIMIT_MS: '-5',
+        SCHEDULED_EXPORTS_CRON: '*/5 * * * *',
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['STORAGE', 'COSMOS', 'AZURE_OPENAI_ENDPOINT', 'EXPORT_WAIT_LIMIT_MS', 'SCHEDULED_EXPORTS_CRON']) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('when the Cosmos connection string has no key, then start-up is refused with the expected shape', () => {
+    expect(() => loadConfig({ ...minimal, COSMOS: 'AccountEndpoint=http://x/' })).toThrow(/AccountKey/);
+  });
+
+  it('when an OpenAI endpoint is set without a deployment, then the deployment is reported missing', () => {
+    expect(() => loadConfig({ ...minimal, AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com' })).toThrow(
+      /AZURE_OPENAI_DEPLOYMENT/,
+    );
+  });
+});
