@@ -1,0 +1,235 @@
+// exportrail: one resource group with the Function App and everything it talks to.
+// No keys anywhere: every data-plane call uses the app's user-assigned identity (rbac.bicep).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name: names the resource group and seeds the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource but Azure OpenAI. Must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Region for Azure OpenAI, where the chat model has quota. Empty: same as location.')
+param openAiLocation string = ''
+
+@description('Object id of the deploying user or service principal; granted the data roles for local development. Empty: skip.')
+param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Application (client) id of the Entra app registration that EasyAuth accepts tokens for. Empty: every route but the public ones answers 401.')
+param authClientId string = ''
+
+@description('Azure OpenAI chat model, deployed under the same name.')
+param chatModelName string = 'gpt-4o-mini'
+param chatModelVersion string = '2024-07-18'
+param chatDeploymentSku string = 'GlobalStandard'
+@description('Deployment capacity in thousands of tokens per minute.')
+param chatDeploymentCapacity int = 30
+
+param durableTaskHub string = 'exportrail'
+@description('NCRONTAB (with seconds) of the scheduledExports timer.')
+param scheduledExportsCron string = '0 */5 * * * *'
+@description('NCRONTAB (with seconds) of the housekeeping timer.')
+param housekeepingCron string = '0 30 3 * * *'
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var blobServiceUri = 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
+// Flex Consumption pulls the app package from this container with the app's identity.
+var deploymentContainerName = 'app-package'
+var cosmosDatabaseName = 'exportrail'
+var openAiApiVersion = '2024-10-21'
+
+resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
+  name: 'plan'
+  scope: rg
+  params: {
+    name: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    sku: { name: 'FC1', tier: 'FlexConsumption' }
+    reserved: true // Linux
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+  name: 'logAnalytics'
+  scope: rg
+  params: {
+    name: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    dataRetention: 30
+  }
+}
+
+module appInsights 'br/public:avm/res/insights/component:0.6.0' = {
+  name: 'appInsights'
+  scope: rg
+  params: {
+    name: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: true // telemetry is accepted only with an Entra token (Monitoring Metrics Publisher)
+  }
+}
+
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    skuName: 'Standard_LRS'
+    allowSharedKeyAccess: false // no account keys, no account SAS: Entra only
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    dnsEndpointType: 'Standard'
+    publicNetworkAccess: 'Enabled'
+    networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }
+    blobServices: {
+      containers: [
+        { name: deploymentContainerName }
+        { name: 'documents' }
+        { name: 'exports' }
+        { name: 'scheduled-exports' }
+      ]
+    }
+    // Safety net behind the housekeeping timer: deliverables and job files never outlive the 30-day promise.
+    managementPolicyRules: [
+      {
+        name: 'expire-exports'
+        enabled: true
+        type: 'Lifecycle'
+        definition: {
+          filters: { blobTypes: ['blockBlob'], prefixMatch: ['exports/'] }
+          actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } }
+        }
+      }
+    ]
+  }
+}
+
+module cosmos 'app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+  }
+}
+
+module ai 'app/ai.bicep' = {
+  name: 'ai'
+  scope: rg
+  params: {
+    documentIntelligenceName: '${abbrs.cognitiveServicesFormRecognizer}${resourceToken}'
+    openAiName: '${abbrs.cognitiveServicesAccounts}oai-${resourceToken}'
+    location: location
+    openAiLocation: empty(openAiLocation) ? location : openAiLocation
+    tags: tags
+    chatModelName: chatModelName
+    chatModelVersion: chatModelVersion
+    chatDeploymentSku: chatDeploymentSku
+    chatDeploymentCapacity: chatDeploymentCapacity
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    planId: plan.outputs.resourceId
+    identityId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: appInsights.outputs.connectionString
+    authClientId: authClientId
+    appSettings: {
+      STORAGE__blobServiceUri: blobServiceUri
+      STORAGE__clientId: identity.outputs.clientId
+      COSMOS__accountEndpoint: cosmos.outputs.endpoint
+      COSMOS__clientId: identity.outputs.clientId
+      COSMOS_DATABASE: cosmosDatabaseName
+      AZURE_OPENAI_ENDPOINT: ai.outputs.openAiEndpoint
+      AZURE_OPENAI_DEPLOYMENT: ai.outputs.chatDeploymentName
+      AZURE_OPENAI_API_VERSION: openAiApiVersion
+      DOCUMENT_INTELLIGENCE_ENDPOINT: ai.outputs.documentIntelligenceEndpoint
+      DURABLE_TASK_HUB: durableTaskHub
+      SCHEDULED_EXPORTS_CRON: scheduledExportsCron
+      HOUSEKEEPING_CRON: housekeepingCron
+    }
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    identityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    documentIntelligenceName: ai.outputs.documentIntelligenceName
+    openAiName: ai.outputs.openAiName
+    applicationInsightsName: appInsights.outputs.name
+  }
+}
+
+// azd bookkeeping
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+
+// Settings the app reads, named as in the app settings and shared/config.ts, so `azd env get-values`
+// can feed a local run against the deployed resources with the developer's own identity.
+// Deliberately absent: AzureWebJobsStorage__* (a local host must not join the deployed task hub)
+// and the *__clientId / AZURE_CLIENT_ID / APPLICATIONINSIGHTS_AUTHENTICATION_STRING values,
+// which only mean something where the managed identity exists.
+output STORAGE__blobServiceUri string = blobServiceUri
+output COSMOS__accountEndpoint string = cosmos.outputs.endpoint
+output COSMOS_DATABASE string = cosmosDatabaseName
+output AZURE_OPENAI_ENDPOINT string = ai.outputs.openAiEndpoint
+output AZURE_OPENAI_DEPLOYMENT string = ai.outputs.chatDeploymentName
+output AZURE_OPENAI_API_VERSION string = openAiApiVersion
+output DOCUMENT_INTELLIGENCE_ENDPOINT string = ai.outputs.documentIntelligenceEndpoint
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = appInsights.outputs.connectionString
+output DURABLE_TASK_HUB string = durableTaskHub
+output SCHEDULED_EXPORTS_CRON string = scheduledExportsCron
+output HOUSEKEEPING_CRON string = housekeepingCron
