@@ -112,7 +112,7 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
       },
       options.log,
     );
-    const out = (response.returnValue?.http ?? {}) as RpcHttpResponse;
+    const out: RpcHttpResponse = response.returnValue?.http ?? {};
     res.writeHead(Number(out.statusCode ?? 200), out.headers ?? {});
     res.end(responseBody(out.body));
   };

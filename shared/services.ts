@@ -1,17 +1,20 @@
 import { BlobStore } from './adapters/blob';
 import { CosmosStore } from './adapters/cosmos';
 import { appConfig, type AppConfig } from './config';
+import { DocumentsService, type DocumentRecord } from './services/documents';
 import { checkHealth, type HealthReport } from './services/health';
 
 /** The composition root: every SDK client is built here, once, from config. */
 export class Services {
   readonly cosmos: CosmosStore;
   readonly blob: BlobStore;
+  readonly documents: DocumentsService;
   private provisioned?: Promise<void>;
 
   constructor(readonly config: AppConfig) {
     this.cosmos = new CosmosStore(config.cosmos);
     this.blob = new BlobStore(config.blob);
+    this.documents = new DocumentsService(this.cosmos.container<DocumentRecord>('documents'));
   }
 
   /** Creates databases, containers and blob containers if missing; shared by all callers. */
@@ -45,4 +48,11 @@ let instance: Services | undefined;
 export function services(): Services {
   instance ??= new Services(appConfig());
   return instance;
+}
+
+/** The services, once their stores are provisioned (a no-op after the first success). */
+export async function readyServices(): Promise<Services> {
+  const app = services();
+  await app.ready();
+  return app;
 }

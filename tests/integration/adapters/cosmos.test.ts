@@ -23,7 +23,7 @@ describe('CosmosStore', () => {
     const client = new CosmosClient({ endpoint: config.cosmos.endpoint, key: config.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
     const { resource } = await client.database(config.cosmos.database).container('export_tracking').read();
     expect(resource?.defaultTtl).toBe(exportTrackingTtlSeconds);
-    expect(resource?.partitionKey.paths).toEqual(['/owner_email']);
+    expect(resource?.partitionKey?.paths).toEqual(['/owner_email']);
     const paths = resource?.indexingPolicy?.includedPaths?.map((p) => p.path) ?? [];
     expect(paths).toEqual(expect.arrayContaining(['/document_id/?', '/stage/?', '/timestamp/?', '/status/?']));
     expect(resource?.indexingPolicy?.compositeIndexes?.[0]?.map((p) => p.path)).toEqual(['/owner_email', '/timestamp']);

@@ -1,0 +1,14 @@
+import { app } from '@azure/functions';
+import { pageQuery } from '../shared/core/paging';
+import { authenticated, json, readQuery } from '../shared/http/endpoint';
+import { readyServices } from '../shared/services';
+import { toDocumentView } from '../shared/services/documents';
+
+/** GET /api/v1/docs?limit=&continuation= — the caller's documents, newest first. */
+export const listDocuments = authenticated(async ({ caller, http }) => {
+  const { limit, continuation } = readQuery(http, pageQuery);
+  const page = await (await readyServices()).documents.list(caller, limit, continuation);
+  return json(200, { items: page.items.map(toDocumentView), continuation: page.continuation ?? null });
+});
+
+app.http('listDocuments', { route: 'v1/docs', methods: ['GET'], handler: listDocuments });
