@@ -1,5 +1,9 @@
 import { BlobStore } from './adapters/blob';
 import { CosmosStore } from './adapters/cosmos';
+import { DocumentIntelligenceExtractor } from './adapters/documentIntelligence';
+import { AzureOpenAiDocumentAi } from './adapters/openai';
+import { LocalDocumentAi, type DocumentAi } from './services/ai';
+import { ExtractionService } from './services/extraction';
 import { appConfig, type AppConfig } from './config';
 import { DocumentsService, type DocumentRecord } from './services/documents';
 import { checkHealth, type HealthReport } from './services/health';
@@ -9,12 +13,19 @@ export class Services {
   readonly cosmos: CosmosStore;
   readonly blob: BlobStore;
   readonly documents: DocumentsService;
+  readonly ai: DocumentAi;
   private provisioned?: Promise<void>;
 
   constructor(readonly config: AppConfig) {
     this.cosmos = new CosmosStore(config.cosmos);
     this.blob = new BlobStore(config.blob);
-    this.documents = new DocumentsService(this.cosmos.container<DocumentRecord>('documents'));
+    const remoteExtractor = config.documentIntelligence ? new DocumentIntelligenceExtractor(config.documentIntelligence) : undefined;
+    this.ai = config.openai ? new AzureOpenAiDocumentAi(config.openai) : new LocalDocumentAi();
+    this.documents = new DocumentsService(
+      this.cosmos.container<DocumentRecord>('documents'),
+      this.blob,
+      new ExtractionService(remoteExtractor),
+    );
   }
 
   /** Creates databases, containers and blob containers if missing; shared by all callers. */

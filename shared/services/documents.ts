@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
+import type { Readable } from 'node:stream';
 import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
-import { notFound } from '../core/errors';
+import { conflict, notFound } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
+import type { Json } from '../domain/changes';
+import type { ExtractionService } from './extraction';
 
 /** A document as stored in `documents` (id = document_id). */
 export interface DocumentRecord extends OwnedRecord {
   document_id: string;
   file_name: string;
   document_type: string;
-  status: 'uploaded' | 'extracted' | 'failed';
+  status: 'uploaded' | 'extracted';
   content_type?: string;
   file_size?: number;
   blob_path?: string;
-  extracted_data?: unknown;
+  extracted_data?: Json;
   extraction_method?: string;
   extraction_confidence?: number;
   created_at: string;
@@ -27,11 +32,85 @@ export function toDocumentView(record: DocumentRecord): DocumentView {
   for (const [key, value] of Object.entries(record)) {
     if (key !== 'id' && key !== 'owner_oid' && !key.startsWith('_')) view[key] = value;
   }
-  return view;
+  return view as DocumentView;
+}
+
+/** Where uploads live, as documents see it. */
+export interface UploadStore {
+  put(container: 'documents', path: string, body: Buffer, contentType: string): Promise<void>;
+  get(container: 'documents', path: string): Promise<{ stream: Readable }>;
+  delete(container: 'documents', path: string): Promise<void>;
+}
+
+export interface NewDocument {
+  file_name: string;
+  document_type: string;
 }
 
 export class DocumentsService {
-  constructor(private readonly documents: OwnedContainer<DocumentRecord>) {}
+  constructor(
+    private readonly documents: OwnedContainer<DocumentRecord>,
+    private readonly uploads: UploadStore,
+    private readonly extraction: ExtractionService,
+  ) {}
+
+  private owner(caller: Caller, now: string, id: string) {
+    return { id, document_id: id, owner_email: caller.email, ...(caller.oid ? { owner_oid: caller.oid } : {}), created_at: now, updated_at: now };
+  }
+
+  /** A document whose data was extracted elsewhere. */
+  async createFromData(caller: Caller, input: NewDocument & { extracted_data: Json }): Promise<DocumentRecord> {
+    const now = new Date().toISOString();
+    return this.documents.create({
+      ...this.owner(caller, now, randomUUID()),
+      file_name: input.file_name,
+      document_type: input.document_type,
+      status: 'extracted',
+      extracted_data: input.extracted_data,
+      extraction_method: 'provided',
+      extraction_confidence: 1,
+    });
+  }
+
+  /** An uploaded file: stored first, then recorded; a failed record removes the blob again. */
+  async createFromUpload(caller: Caller, input: NewDocument & { bytes: Buffer; content_type: string }): Promise<DocumentRecord> {
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    const blobPath = `${caller.email}/${id}/${input.file_name}`;
+    await this.uploads.put('documents', blobPath, input.bytes, input.content_type);
+    try {
+      return await this.documents.create({
+        ...this.owner(caller, now, id),
+        file_name: input.file_name,
+        document_type: input.document_type,
+        status: 'uploaded',
+        content_type: input.content_type,
+        file_size: input.bytes.length,
+        blob_path: blobPath,
+      });
+    } catch (error) {
+      await this.uploads.delete('documents', blobPath);
+      throw error;
+    }
+  }
+
+  /** Runs extraction on the stored file and records data, method and confidence. */
+  async extract(caller: Caller, documentId: string): Promise<DocumentRecord> {
+    const document = await this.get(caller, documentId);
+    if (!document.blob_path || !document.content_type) {
+      throw conflict(`Document ${documentId} was created with its data; it has no file to extract.`);
+    }
+    const file = await this.uploads.get('documents', document.blob_path);
+    const extraction = await this.extraction.extract(await buffer(file.stream), document.content_type, document.document_type);
+    return this.documents.upsert({
+      ...document,
+      status: 'extracted',
+      extracted_data: extraction.data,
+      extraction_method: extraction.method,
+      extraction_confidence: extraction.confidence,
+      updated_at: new Date().toISOString(),
+    });
+  }
 
   /** The caller's document; another owner's answers exactly like a missing one. */
   async get(caller: Caller, documentId: string): Promise<DocumentRecord> {

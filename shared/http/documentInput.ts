@@ -1,0 +1,41 @@
+import type { HttpRequest } from '@azure/functions';
+import { AppError, invalidRequest } from '../core/errors';
+import type { Json } from '../domain/changes';
+import { uploadKind } from '../services/extraction';
+import { mediaType, readBytes } from './body';
+import { readQuery } from './endpoint';
+import { createDocumentBody, uploadQuery } from './schemas';
+
+export type NewDocumentInput =
+  | { kind: 'data'; file_name: string; document_type: string; extracted_data: Json }
+  | { kind: 'upload'; file_name: string; document_type: string; bytes: Buffer; content_type: string };
+
+/**
+ * `POST /api/v1/docs` takes either JSON with extracted data, or a raw file with `?file_name=`
+ * (so a JSON *file* upload is told apart from a JSON *body* by the query string).
+ */
+export async function readNewDocument(http: HttpRequest, maxBytes: number): Promise<NewDocumentInput> {
+  const bytes = await readBytes(http, maxBytes);
+  const type = mediaType(http);
+
+  if (!http.query.has('file_name')) {
+    if (type !== 'application/json') {
+      throw new AppError('unsupported_media_type', 'Send JSON with extracted_data, or a file with ?file_name=.');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw invalidRequest('The body is not valid JSON.');
+    }
+    return { kind: 'data', ...createDocumentBody.parse(body) };
+  }
+
+  if (!uploadKind(type)) {
+    throw new AppError('unsupported_media_type', `Uploads of type "${type || 'none'}" are not accepted.`, [
+      { field: 'content-type', message: 'use application/pdf, image/*, text/csv, application/json or XLSX' },
+    ]);
+  }
+  if (bytes.length === 0) throw invalidRequest('The uploaded file is empty.');
+  return { kind: 'upload', ...readQuery(http, uploadQuery), bytes, content_type: type };
+}
