@@ -1,9 +1,13 @@
 import { BlobStore } from './adapters/blob';
 import { CosmosStore } from './adapters/cosmos';
+import type { OrchestrationControl } from './adapters/durable';
 import { DocumentIntelligenceExtractor } from './adapters/documentIntelligence';
 import { AzureOpenAiDocumentAi } from './adapters/openai';
 import { LocalDocumentAi, type DocumentAi } from './services/ai';
 import { ExtractionService } from './services/extraction';
+import { ExportRequests } from './services/exportRequests';
+import { ExportTrackingStore } from './services/exportTracking';
+import { ExportWorkflowService } from './services/exportWorkflow';
 import { appConfig, type AppConfig } from './config';
 import { DocumentsService, type DocumentRecord } from './services/documents';
 import { checkHealth, type HealthReport } from './services/health';
@@ -14,6 +18,8 @@ export class Services {
   readonly blob: BlobStore;
   readonly documents: DocumentsService;
   readonly ai: DocumentAi;
+  readonly tracking: ExportTrackingStore;
+  readonly exportWorkflow: ExportWorkflowService;
   private provisioned?: Promise<void>;
 
   constructor(readonly config: AppConfig) {
@@ -26,6 +32,8 @@ export class Services {
       this.blob,
       new ExtractionService(remoteExtractor),
     );
+    this.tracking = new ExportTrackingStore(this.cosmos.container('export_tracking'));
+    this.exportWorkflow = new ExportWorkflowService(this.tracking, this.documents, this.ai, this.blob);
   }
 
   /** Creates databases, containers and blob containers if missing; shared by all callers. */
@@ -66,4 +74,12 @@ export async function readyServices(): Promise<Services> {
   const app = services();
   await app.ready();
   return app;
+}
+
+/** The export endpoints' service for one request, bound to that invocation's Durable client. */
+export function exportRequests(app: Services, control: OrchestrationControl): ExportRequests {
+  return new ExportRequests(
+    { documents: app.documents, tracking: app.tracking, waitLimitMs: app.config.limits.exportWaitMs },
+    control,
+  );
 }

@@ -20,3 +20,36 @@ export function instanceHistory(client: df.DurableClient): InstanceHistory {
     },
   };
 }
+
+/** The workflow orchestrations as HTTP functions drive them (start, event, status). */
+export interface OrchestrationControl {
+  start(orchestration: string, instanceId: string, input: unknown): Promise<void>;
+  raise(instanceId: string, event: string, data: unknown): Promise<void>;
+  /** `undefined` when the instance does not exist. */
+  status(instanceId: string): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown } | undefined>;
+  terminate(instanceId: string, reason: string): Promise<void>;
+}
+
+export function orchestrationControl(client: df.DurableClient): OrchestrationControl {
+  return {
+    async start(orchestration, instanceId, input) {
+      await client.startNew(orchestration, { instanceId, input });
+    },
+    async raise(instanceId, event, data) {
+      await client.raiseEvent(instanceId, event, data);
+    },
+    async status(instanceId) {
+      try {
+        const status = await client.getStatus(instanceId, { showInput: false });
+        return { runtimeStatus: String(status.runtimeStatus), output: status.output, customStatus: status.customStatus };
+      } catch (error) {
+        // The client throws on 404 (older extension versions) instead of returning nothing.
+        if (/404|not found/i.test(error instanceof Error ? error.message : String(error))) return undefined;
+        throw error;
+      }
+    },
+    async terminate(instanceId, reason) {
+      await client.terminate(instanceId, reason);
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { AppError, invalidRequest } from '../core/errors';
 import type { Json } from '../domain/changes';
+import { maxWorkflowDataBytes } from '../domain/exportRecords';
 import { uploadKind } from '../services/extraction';
 import { mediaType, readBytes } from './body';
 import { readQuery } from './endpoint';
@@ -28,7 +29,13 @@ export async function readNewDocument(http: HttpRequest, maxBytes: number): Prom
     } catch {
       throw invalidRequest('The body is not valid JSON.');
     }
-    return { kind: 'data', ...createDocumentBody.parse(body) };
+    const input = createDocumentBody.parse(body);
+    if (bytes.length > maxWorkflowDataBytes) {
+      throw new AppError('payload_too_large', `Extracted data is limited to ${maxWorkflowDataBytes} bytes as JSON.`, [
+        { field: 'extracted_data', message: 'too large' },
+      ]);
+    }
+    return { kind: 'data', ...input };
   }
 
   if (!uploadKind(type)) {

@@ -81,6 +81,11 @@ export async function readJson<S extends z.ZodType>(http: HttpRequest, schema: S
   } catch {
     throw invalidRequest('The body is not valid JSON.');
   }
+  return validateBody(schema, body);
+}
+
+/** Validates an already-parsed body; violations are 400s naming each field. */
+export function validateBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw invalidRequest('The request body is invalid.', zodDetails(parsed.error));
   return parsed.data;

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Readable } from 'node:stream';
 import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
-import { conflict, notFound } from '../core/errors';
+import { AppError, conflict, notFound } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
 import type { Json } from '../domain/changes';
+import { maxWorkflowDataBytes } from '../domain/exportRecords';
 import type { ExtractionService } from './extraction';
 
 /** A document as stored in `documents` (id = document_id). */
@@ -102,6 +103,11 @@ export class DocumentsService {
     }
     const file = await this.uploads.get('documents', document.blob_path);
     const extraction = await this.extraction.extract(await buffer(file.stream), document.content_type, document.document_type);
+    const size = Buffer.byteLength(JSON.stringify(extraction.data));
+    if (size > maxWorkflowDataBytes) {
+      // A document record (and each stage record) must fit a 2 MB Cosmos DB item.
+      throw new AppError('payload_too_large', `The file yields ${size} bytes of data; a document holds at most ${maxWorkflowDataBytes}.`);
+    }
     return this.documents.upsert({
       ...document,
       status: 'extracted',

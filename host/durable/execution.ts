@@ -1,0 +1,180 @@
+import type { CancelScheduled } from './clock';
+import { taskScheduled, timerCreated } from './historyEvents';
+import { isLongTimer, nextSegmentFireAt } from './longTimers';
+import type { RecordedAction } from './nonDeterminism';
+import { HistoryEventType, type HistoryEvent, type IncomingEvent, type OrchestratorAction } from './protocol';
+import { hasAttemptLeft, retryDelayMs, retryTimedOut } from './retryPolicy';
+
+/**
+ * The bookkeeping of one execution: which sequence number stands for what, and the history
+ * events the runtime adds after an episode. Sequence numbers must be the ones the library
+ * assigns, since it matches completions by TaskScheduledId / TimerId: new actions take them in
+ * the order they are listed (compound actions flattened), and after some events the library
+ * takes more on its own (RetryableTask, LongTimerTask), before any new action of that episode.
+ */
+
+/** What a sequence number stands for. */
+type WorkItem =
+  | { kind: 'activity'; actionIndex: number; attempt: number }
+  | { kind: 'retryTimer'; actionIndex: number; failedAttempt: number }
+  | { kind: 'timer'; actionIndex: number };
+
+interface ExecutionAction extends RecordedAction {
+  /** When the first attempt of an activity was scheduled (retry timeouts count from there). */
+  firstAttemptAt?: Date;
+  /** For CreateTimer: whether the library made it a LongTimerTask (split into segments). */
+  longTimer?: boolean;
+  /** For CreateTimer: the timer (or latest segment) still pending, to cancel it. */
+  pendingTimerId?: number;
+}
+
+/** One execution of an instance; ContinueAsNew starts a fresh one. */
+export interface Execution {
+  /** JSON text (null: no input). */
+  readonly input: string | null;
+  readonly history: HistoryEvent[];
+  /** Every action the orchestrator produced so far, in order: the reference replays must match. */
+  readonly actions: ExecutionAction[];
+  readonly workItems: Map<number, WorkItem>;
+  /** Durable timers waiting on the clock, by TimerId. */
+  readonly timers: Map<number, { fireAt: Date; cancel: CancelScheduled }>;
+  nextSequenceId: number;
+  /** Episode timestamps never go backwards (the library only moves currentUtcDateTime forward). */
+  lastEpisodeAt: number;
+}
+
+export function newExecution(input: string | null): Execution {
+  return {
+    input,
+    history: [],
+    actions: [],
+    workItems: new Map(),
+    timers: new Map(),
+    nextSequenceId: 0,
+    lastEpisodeAt: 0,
+  };
+}
+
+/** What the runtime does for the execution; the functions here only decide and record. */
+export interface ExecutionEffects {
+  startActivity(taskId: number, name: string, input: string): void;
+  startTimer(timerId: number, fireAt: Date): void;
+  cancelTimer(timerId: number): void;
+  /** Fails a scheduled attempt without running it. */
+  failUnrun(taskId: number, reason: string): void;
+}
+
+function takeSequenceId(execution: Execution, item: WorkItem): number {
+  const id = execution.nextSequenceId++;
+  execution.workItems.set(id, item);
+  return id;
+}
+
+/**
+ * What the extension does on its own after `event`, taking the next sequence numbers just as the
+ * library does: a retry timer after every failed attempt (the last included), a new attempt when
+ * that timer fires, and the next segment when a segment of a long timer fires.
+ */
+export function followUpEvent(
+  execution: Execution,
+  event: IncomingEvent,
+  now: Date,
+  effects: ExecutionEffects,
+  decisions: HistoryEvent[],
+): void {
+  if (event.EventType === HistoryEventType.TaskFailed) {
+    const item = execution.workItems.get(event.TaskScheduledId);
+    const recorded = item && execution.actions[item.actionIndex];
+    if (item?.kind !== 'activity' || recorded?.action.kind !== 'CallActivityWithRetry') return;
+    const delay = retryDelayMs(recorded.action.retry, item.attempt, recorded.firstAttemptAt ?? now, now);
+    const fireAt = new Date(now.getTime() + delay);
+    const timerId = takeSequenceId(execution, {
+      kind: 'retryTimer',
+      actionIndex: item.actionIndex,
+      failedAttempt: item.attempt,
+    });
+    decisions.push(timerCreated(now, timerId, fireAt));
+    effects.startTimer(timerId, fireAt);
+    return;
+  }
+  if (event.EventType !== HistoryEventType.TimerFired) return;
+
+  const item = execution.workItems.get(event.TimerId);
+  const recorded = item && execution.actions[item.actionIndex];
+  if (item?.kind === 'retryTimer' && recorded?.action.kind === 'CallActivityWithRetry') {
+    const { functionName, input, retry } = recorded.action;
+    if (!hasAttemptLeft(retry, item.failedAttempt)) return; // the library fails the task now
+    const attempt = item.failedAttempt + 1;
+    const taskId = takeSequenceId(execution, { kind: 'activity', actionIndex: item.actionIndex, attempt });
+    decisions.push(taskScheduled(now, taskId, functionName, input));
+    if (retryTimedOut(retry, recorded.firstAttemptAt ?? now, now)) {
+      // The library knows nothing of retry timeouts and would wait forever: fail the attempt unrun.
+      const timeout = retry.retryTimeoutInMilliseconds ?? 0;
+      effects.failUnrun(
+        taskId,
+        `Activity function '${functionName}' not retried: its ${timeout} ms retry timeout has passed.`,
+      );
+    } else {
+      effects.startActivity(taskId, functionName, input);
+    }
+  } else if (item?.kind === 'timer' && recorded?.action.kind === 'CreateTimer' && recorded.longTimer) {
+    const fireAt = nextSegmentFireAt(recorded.action.fireAt, now);
+    if (!fireAt) return;
+    const timerId = takeSequenceId(execution, { kind: 'timer', actionIndex: item.actionIndex });
+    decisions.push(timerCreated(now, timerId, fireAt));
+    recorded.pendingTimerId = timerId;
+    effects.startTimer(timerId, fireAt);
+  }
+}
+
+/** Timers the orchestrator cancelled (`timer.cancel()` after Task.any) must not fire. */
+export function applyCancellations(
+  execution: Execution,
+  replayed: readonly OrchestratorAction[],
+  effects: ExecutionEffects,
+): void {
+  replayed.slice(0, execution.actions.length).forEach((action, index) => {
+    const recorded = execution.actions[index];
+    if (action.kind !== 'CreateTimer' || !action.isCanceled || recorded?.pendingTimerId === undefined) return;
+    effects.cancelTimer(recorded.pendingTimerId);
+    recorded.pendingTimerId = undefined;
+  });
+}
+
+/** Records a new action and schedules it, taking the sequence number the library gave it. */
+export function scheduleAction(
+  execution: Execution,
+  action: OrchestratorAction,
+  now: Date,
+  effects: ExecutionEffects,
+  decisions: HistoryEvent[],
+): void {
+  const actionIndex = execution.actions.length;
+  switch (action.kind) {
+    case 'CallActivity':
+    case 'CallActivityWithRetry': {
+      const taskId = takeSequenceId(execution, { kind: 'activity', actionIndex, attempt: 1 });
+      execution.actions.push({ action, sequenceId: taskId, firstAttemptAt: now });
+      decisions.push(taskScheduled(now, taskId, action.functionName, action.input));
+      effects.startActivity(taskId, action.functionName, action.input);
+      return;
+    }
+    case 'CreateTimer': {
+      // The library decides "long" when the timer is created, from the same orchestration time.
+      const longTimer = isLongTimer(action.fireAt, now);
+      const fireAt = (longTimer && nextSegmentFireAt(action.fireAt, now)) || action.fireAt;
+      const timerId = takeSequenceId(execution, { kind: 'timer', actionIndex });
+      const pendingTimerId = action.isCanceled ? undefined : timerId;
+      execution.actions.push({ action, sequenceId: timerId, longTimer, pendingTimerId });
+      decisions.push(timerCreated(now, timerId, fireAt));
+      if (!action.isCanceled) effects.startTimer(timerId, fireAt);
+      return;
+    }
+    case 'WaitForExternalEvent':
+    case 'ContinueAsNew':
+    case 'Unsupported':
+      // No sequence number: events are matched by name, ContinueAsNew ends the execution.
+      execution.actions.push({ action });
+      return;
+  }
+}

@@ -1,0 +1,157 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { startAzurite, startCosmosEmulator, type Emulator } from './emulators';
+import { LocalDurableRuntime } from './durable/runtime';
+import { registeredFunctions, runHooks, setLogSink, type LogSink, type RegisteredFunction } from './functionsCore';
+import { createRequestListener } from './httpServer';
+import { installFunctionsCore } from './installCore';
+import { invokeFunction } from './invoke';
+import { TimerScheduler, timerPayload } from './timers';
+
+export interface LocalHost {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalHostOptions {
+  port: number;
+  /** Where `package.json` and `host.json` live. */
+  appRoot: string;
+  log: LogSink;
+  /** Fire timer triggers on their schedules (tests turn this off and fire them on demand). */
+  timers?: boolean;
+}
+
+/** The compiled entry files named by package.json `main` (a file or a `dir/*.js` glob), as the worker loads them. */
+function functionEntryFiles(appRoot: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { main?: string };
+  const main = pkg.main ?? 'index.js';
+  if (!main.includes('*')) return [path.join(appRoot, main)];
+  const dir = path.join(appRoot, path.dirname(main));
+  const pattern = new RegExp(`^${path.basename(main).replace(/\./g, '\\.').replace(/\*/g, '.*')}$`);
+  return readdirSync(dir)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** `routePrefix` from host.json, as the host reads it. */
+function routePrefix(appRoot: string): string {
+  const hostJson = JSON.parse(readFileSync(path.join(appRoot, 'host.json'), 'utf8')) as {
+    extensions?: { http?: { routePrefix?: string } };
+  };
+  return hostJson.extensions?.http?.routePrefix ?? 'api';
+}
+
+/** Settings from `local.settings.json` (as `func start` reads them); the environment wins. */
+function loadLocalSettings(appRoot: string): void {
+  let values: Record<string, unknown>;
+  try {
+    const file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as { Values?: Record<string, unknown> };
+    values = file.Values ?? {};
+  } catch {
+    return; // optional file
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (process.env[name] === undefined && typeof value === 'string') process.env[name] = value;
+  }
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set PORT to a free port.`) : error),
+    );
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Starts the local host: binds the port first (fail fast), starts emulators for any missing
+ * connection, loads the compiled functions through the real programming model, and serves them.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  setLogSink(options.log);
+  loadLocalSettings(options.appRoot);
+
+  let listener: http.RequestListener = (_req, res) => res.writeHead(503, { 'retry-after': '1' }).end();
+  const server = http.createServer((req, res) => listener(req, res));
+  const port = await listen(server, options.port);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // As Core Tools does: durable-functions builds its management URLs from it (else localhost:7071).
+  process.env.WEBSITE_HOSTNAME ??= `localhost:${port}`;
+
+  const emulators: Emulator[] = [];
+  const stopAll = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(emulators.map((e) => e.stop()));
+  };
+
+  try {
+    if (!process.env.STORAGE && !process.env.STORAGE__blobServiceUri) {
+      const azurite = await startAzurite();
+      emulators.push(azurite);
+      process.env.STORAGE = azurite.connectionString;
+    }
+    if (!process.env.COSMOS && !process.env.COSMOS__accountEndpoint) {
+      const cosmos = await startCosmosEmulator();
+      emulators.push(cosmos);
+      process.env.COSMOS = cosmos.connectionString;
+    }
+
+    installFunctionsCore();
+    for (const file of functionEntryFiles(options.appRoot)) await import(file);
+    const { appConfig } = await import('../shared/config');
+    const config = appConfig(); // a bad setting stops start-up here, listing every problem
+    await runHooks('appStart');
+
+    const functions = registeredFunctions();
+    const durable = new LocalDurableRuntime({ functions, log: options.log, baseUrl, taskHubName: config.durableTaskHub });
+    const fireNonHttp = async (fn: RegisteredFunction, payload: string) => {
+      try {
+        await invokeFunction(
+          fn,
+          { trigger: { json: payload }, extraInputsByType: { durableClient: durable.clientBindingData() } },
+          options.log,
+        );
+      } catch (error) {
+        options.log('error', fn.metadata.name, `${fn.metadata.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      }
+    };
+    const timers = new TimerScheduler(fireNonHttp, {
+      ...process.env,
+      SCHEDULED_EXPORTS_CRON: config.schedules.scheduledExports,
+      HOUSEKEEPING_CRON: config.schedules.housekeeping,
+    });
+    if (options.timers !== false) timers.start(functions.values());
+
+    listener = createRequestListener({
+      functions,
+      durable,
+      log: options.log,
+      routePrefix: routePrefix(options.appRoot),
+      runAdmin: async (name) => {
+        const fn = functions.get(name);
+        if (!fn || fn.trigger.type.toLowerCase() === 'httptrigger') return false;
+        await fireNonHttp(fn, timerPayload(undefined, new Date(), false));
+        return true;
+      },
+    });
+
+    return {
+      url: `http://localhost:${port}`,
+      stop: async () => {
+        timers.stop();
+        await durable.stop();
+        await runHooks('appTerminate');
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

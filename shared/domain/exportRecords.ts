@@ -1,0 +1,133 @@
+import type { AiMetadata } from '../services/ai';
+import type { Changes, Json } from './changes';
+import type { AiSummary } from './summary';
+import type { TemplateCustomization, TemplateName } from './templates';
+
+/** Formats a deliverable can take (SPEC: `excel` is accepted as `xlsx` at the API). */
+export const deliverableFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
+export type DeliverableFormat = (typeof deliverableFormats)[number];
+
+export const workflowStatuses = ['awaiting_user_review', 'awaiting_final_processing', 'completed', 'expired', 'failed'] as const;
+export type WorkflowStatus = (typeof workflowStatuses)[number];
+
+export interface Owner {
+  email: string;
+  oid?: string;
+}
+
+/** Fields every `export_tracking` item carries. `ttl` is inherited from the container. */
+interface TrackingItem {
+  id: string;
+  owner_email: string;
+  owner_oid?: string;
+  document_id: string;
+  export_workflow_id: string;
+  stage: 1 | 2 | 3;
+  status: WorkflowStatus;
+  timestamp: string;
+  [field: string]: unknown;
+}
+
+export interface DeliverableInfo {
+  file_name: string;
+  file_size: number;
+  format: DeliverableFormat;
+  mime_type: string;
+  sha256: string;
+  blob_path: string;
+}
+
+export interface WorkflowHeader extends TrackingItem {
+  type: 'workflow';
+  format?: DeliverableFormat;
+  document_template?: TemplateName;
+  created_at: string;
+  completed_at?: string;
+  deliverable?: DeliverableInfo;
+  regenerated_from?: string;
+  error_message?: string;
+}
+
+export interface Stage1Record extends TrackingItem {
+  type: 'stage';
+  stage: 1;
+  stage_name: 'initial_ai_summary';
+  document_type: string;
+  file_name: string;
+  extraction_method?: string;
+  extraction_confidence?: number;
+  original_extracted_data: Json;
+  ai_summary: AiSummary;
+  ai_metadata: AiMetadata;
+}
+
+export interface UserPreferences {
+  document_template: TemplateName;
+  format: DeliverableFormat;
+  transformation_instructions?: string;
+  template_customization?: TemplateCustomization;
+}
+
+export interface Stage2Record extends TrackingItem {
+  type: 'stage';
+  stage: 2;
+  stage_name: 'user_modifications';
+  stage_1_id: string;
+  original_data: Json;
+  modified_data: Json;
+  changes: Changes;
+  user_preferences: UserPreferences;
+  user_action_metrics: { editing_time_seconds: number | null; edit_count: number };
+}
+
+export interface Stage3Record extends TrackingItem {
+  type: 'stage';
+  stage: 3;
+  stage_name: 'final_deliverable';
+  stage_1_id: string;
+  stage_2_id: string;
+  final_ai_summary: AiSummary;
+  ai_metadata: AiMetadata;
+  deliverable: DeliverableInfo;
+  workflow_metrics: {
+    total_duration_ms: number;
+    ai_processing_ms: number;
+    generation_ms: number;
+    stage_durations_ms: { stage_1: number; stage_2: number; stage_3: number };
+  };
+  traceability: [string, string, string];
+}
+
+export type StageRecord = Stage1Record | Stage2Record | Stage3Record;
+export type TrackingRecord = WorkflowHeader | StageRecord;
+
+/** Stage item ids are deterministic, so a retried activity rewrites its own record, never adds one. */
+export const stageId = (workflowId: string, stage: 1 | 2 | 3) => `${workflowId}:${stage}`;
+
+/** What the user sends in phase 2 (or what regenerate reuses). */
+export interface UserModifications {
+  data: Json;
+  preferences: UserPreferences;
+  editing_started_at?: string;
+  edit_count?: number;
+  received_at: string;
+}
+
+/** Seconds between the user opening the editor and submitting, when both are known and sane. */
+export function editingSeconds(startedAt: string | undefined, submittedAt: string): number | null {
+  if (!startedAt) return null;
+  const seconds = (Date.parse(submittedAt) - Date.parse(startedAt)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds) : null;
+}
+
+/** The file name of a deliverable: document name without extension, template, format. */
+export function deliverableFileName(documentFileName: string, template: TemplateName, format: DeliverableFormat): string {
+  const base = documentFileName.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'export';
+  return `${base}-${template.replace(/_/g, '-')}.${format}`;
+}
+
+/**
+ * Largest edited data a workflow takes (serialised). A stage 2 record holds the original and the
+ * edited data plus their differences, and a Cosmos DB item is capped at 2 MB.
+ */
+export const maxWorkflowDataBytes = 512 * 1024;

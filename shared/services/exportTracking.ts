@@ -1,0 +1,71 @@
+import type { SqlParameter } from '@azure/cosmos';
+import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
+import { notFound } from '../core/errors';
+import { ownsRecord, type Caller } from '../core/identity';
+import { decodeContinuation, encodeContinuation } from '../core/paging';
+import { stageId, type StageRecord, type TrackingRecord, type WorkflowHeader, type WorkflowStatus } from '../domain/exportRecords';
+
+type Stored = TrackingRecord & OwnedRecord;
+
+export interface HistoryFilter {
+  limit: number;
+  continuation?: string;
+  status?: WorkflowStatus;
+  document_id?: string;
+}
+
+/** The `export_tracking` container: one header per workflow and one item per stage. */
+export class ExportTrackingStore {
+  constructor(private readonly items: OwnedContainer<Stored>) {}
+
+  /** Upsert: ids are deterministic, so writing again (a retried activity) replaces, never duplicates. */
+  save(record: TrackingRecord): Promise<TrackingRecord> {
+    return this.items.upsert(record);
+  }
+
+  async header(owner: string, workflowId: string): Promise<WorkflowHeader | undefined> {
+    const item = await this.items.read(owner, workflowId);
+    return item?.type === 'workflow' ? item : undefined;
+  }
+
+  async stage<S extends StageRecord['stage']>(owner: string, workflowId: string, stage: S): Promise<Extract<StageRecord, { stage: S }> | undefined> {
+    const item = await this.items.read(owner, stageId(workflowId, stage));
+    return item?.type === 'stage' && item.stage === stage ? (item as Extract<StageRecord, { stage: S }>) : undefined;
+  }
+
+  /** The caller's workflow with its stages so far; another user's answers like a missing one. */
+  async workflow(caller: Caller, workflowId: string): Promise<{ header: WorkflowHeader; stages: StageRecord[] }> {
+    const header = await this.header(caller.email, workflowId);
+    if (!header || !ownsRecord(caller, header)) throw notFound(`Export workflow ${workflowId}`);
+    const page = await this.items.query(caller.email, {
+      where: "c.export_workflow_id = @id AND c.type = 'stage'",
+      parameters: [{ name: '@id', value: workflowId }],
+      orderBy: 'c.stage ASC',
+      limit: 3,
+    });
+    return { header, stages: page.items.filter((i): i is StageRecord & OwnedRecord => i.type === 'stage') };
+  }
+
+  /** The caller's workflows, newest first, one entry per workflow. */
+  async history(caller: Caller, filter: HistoryFilter): Promise<{ items: WorkflowHeader[]; continuation?: string }> {
+    const conditions = ["c.type = 'workflow'"];
+    const parameters: SqlParameter[] = [];
+    if (filter.status) {
+      conditions.push('c.status = @status');
+      parameters.push({ name: '@status', value: filter.status });
+    }
+    if (filter.document_id) {
+      conditions.push('c.document_id = @document_id');
+      parameters.push({ name: '@document_id', value: filter.document_id });
+    }
+    const page = await this.items.query(caller.email, {
+      where: conditions.join(' AND '),
+      parameters,
+      orderBy: 'c.timestamp DESC',
+      limit: filter.limit,
+      continuation: decodeContinuation(filter.continuation),
+    });
+    const headers = page.items.filter((i): i is WorkflowHeader & OwnedRecord => i.type === 'workflow' && ownsRecord(caller, i));
+    return { items: headers, continuation: encodeContinuation(page.continuation) };
+  }
+}

@@ -1,0 +1,27 @@
+import { authHeaders } from './principal';
+
+/** A small client for the local host's API, as the web app would call it. */
+export function apiClient(baseUrl: string, email: string) {
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: { ...authHeaders(email), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes,
+      json: <T = Record<string, unknown>>() => JSON.parse(bytes.toString('utf8')) as T,
+    };
+  };
+  return {
+    email,
+    get: (path: string) => request('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body, headers),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
