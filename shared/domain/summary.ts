@@ -41,10 +41,25 @@ function leaves(value: Json, path: string, out: Leaf[]): Leaf[] {
 
 const display = (value: Json): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The document's line items: a table's rows, every sheet's rows, or its largest array of objects. */
 function lineItems(data: Json): Json[] {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return Array.isArray(data) ? data : [];
-  const arrays = Object.values(data).filter((v): v is Json[] => Array.isArray(v));
+  if (Array.isArray(data)) return data;
+  if (!isObject(data)) return [];
+  if (Array.isArray(data.rows)) return data.rows;
+  if (Array.isArray(data.sheets)) return data.sheets.flatMap((sheet) => (isObject(sheet) && Array.isArray(sheet.rows) ? sheet.rows : []));
+  const arrays = Object.values(data).filter((v): v is Json[] => Array.isArray(v) && v.some(isObject));
   return arrays.sort((a, b) => b.length - a.length)[0] ?? [];
+}
+
+/** The amount a reader looks for first: the total due, not a subtotal. */
+function headlineAmount<T extends { label: string }>(financials: T[]): T | undefined {
+  const name = (f: T) => f.label.replace(/[^a-z]/gi, '').toLowerCase();
+  return (
+    financials.find((f) => ['amountdue', 'invoicetotal', 'grandtotal', 'total', 'totalamount'].includes(name(f))) ??
+    financials.find((f) => /total|due/i.test(f.label) && !/sub|tax/i.test(f.label))
+  );
 }
 
 /**
@@ -88,7 +103,7 @@ export function summarizeLocally(input: SummaryInput): AiSummary {
     'Review the key fields and correct anything misread before the final export.',
   ];
 
-  const money = financials.find((f) => /total|due/i.test(f.label));
+  const money = headlineAmount(financials);
   return {
     overview:
       `${input.document_type} "${input.file_name}": ${all.length} extracted value(s)` +
