@@ -12,6 +12,8 @@ app.hook.appStart(async () => {
   try {
     await app.ready();
   } catch (error) {
-    logEvent(console, 'warn', 'provisioning_deferred', { error: error instanceof Error ? error.message : String(error) });
+    logEvent(console, 'warn', 'provisioning_deferred', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 });

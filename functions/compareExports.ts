@@ -6,8 +6,15 @@ import { readyServices } from '../shared/services';
 /** GET /api/v1/exports/{a}/compare/{b} — field-level differences between two of the caller's workflows. */
 export const compareExports = authenticated(async ({ caller, http }) => {
   const { tracking } = await readyServices();
-  const [a, b] = await Promise.all([tracking.workflow(caller, http.params.a ?? ''), tracking.workflow(caller, http.params.b ?? '')]);
+  const [a, b] = await Promise.all([
+    tracking.workflow(caller, http.params.a ?? ''),
+    tracking.workflow(caller, http.params.b ?? ''),
+  ]);
   return json(200, compareWorkflows(a, b));
 });
 
-app.http('compareExports', { route: 'v1/exports/{a}/compare/{b}', methods: ['GET'], handler: compareExports });
+app.http('compareExports', {
+  route: 'v1/exports/{a}/compare/{b}',
+  methods: ['GET'],
+  handler: compareExports,
+});

@@ -15,11 +15,19 @@ export const downloadExport = authenticated(async ({ caller, http }) => {
   const { redirect } = readQuery(http, downloadQuery);
   const services = await readyServices();
   const { header } = await services.tracking.workflow(caller, http.params.export_workflow_id ?? '');
-  if (!header.deliverable) throw conflict(`Export ${header.export_workflow_id} is ${header.status}: it has no deliverable yet.`);
+  if (!header.deliverable)
+    throw conflict(`Export ${header.export_workflow_id} is ${header.status}: it has no deliverable yet.`);
   if (redirect === 'true') {
-    return { status: 302, headers: { location: await services.blob.readUrl('exports', header.deliverable.blob_path, 15) } };
+    return {
+      status: 302,
+      headers: { location: await services.blob.readUrl('exports', header.deliverable.blob_path, 15) },
+    };
   }
   return fileResponse(services.blob, header.export_workflow_id, header.deliverable);
 });
 
-app.http('downloadExport', { route: 'v1/exports/{export_workflow_id}/download', methods: ['GET'], handler: downloadExport });
+app.http('downloadExport', {
+  route: 'v1/exports/{export_workflow_id}/download',
+  methods: ['GET'],
+  handler: downloadExport,
+});

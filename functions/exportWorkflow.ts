@@ -27,7 +27,10 @@ retry.backoffCoefficient = 2;
 export type WorkflowInput = Omit<WorkflowStart, 'started_at'>;
 
 function* exportWorkflowOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
-  const start: WorkflowStart = { ...context.df.getInput<WorkflowInput>(), started_at: context.df.currentUtcDateTime.toISOString() };
+  const start: WorkflowStart = {
+    ...context.df.getInput<WorkflowInput>(),
+    started_at: context.df.currentUtcDateTime.toISOString(),
+  };
   try {
     yield context.df.callActivityWithRetry(recordInitialSummary, retry, start);
     context.df.setCustomStatus({ stage: 1, status: 'awaiting_user_review' });
@@ -44,7 +47,10 @@ function* exportWorkflowOrchestrator(context: OrchestrationContext): Generator<d
     expiry.cancel();
 
     context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
-    yield context.df.callActivityWithRetry(recordUserModifications, retry, { start, modifications: edits.result });
+    yield context.df.callActivityWithRetry(recordUserModifications, retry, {
+      start,
+      modifications: edits.result,
+    });
     const deliverable: unknown = yield context.df.callActivityWithRetry(produceDeliverable, retry, start);
     context.df.setCustomStatus({ stage: 3, status: 'completed' });
     return { status: 'completed', deliverable };

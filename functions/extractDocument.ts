@@ -10,4 +10,8 @@ export const extractDocument = authenticated(async ({ caller, http }) => {
   return json(200, toDocumentView(document));
 });
 
-app.http('extractDocument', { route: 'v1/docs/{document_id}/extract', methods: ['POST'], handler: extractDocument });
+app.http('extractDocument', {
+  route: 'v1/docs/{document_id}/extract',
+  methods: ['POST'],
+  handler: extractDocument,
+});

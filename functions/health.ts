@@ -5,7 +5,11 @@ import { services } from '../shared/services';
 /** GET /api/v1/health — each dependency's state; 503 when a required one is down. No principal needed. */
 export const health = anonymous(async () => {
   const report = await services().health();
-  return json(report.status === 'healthy' ? 200 : 503, report, report.status === 'healthy' ? {} : { 'retry-after': '5' });
+  return json(
+    report.status === 'healthy' ? 200 : 503,
+    report,
+    report.status === 'healthy' ? {} : { 'retry-after': '5' },
+  );
 });
 
 app.http('health', { route: 'v1/health', methods: ['GET'], authLevel: 'anonymous', handler: health });

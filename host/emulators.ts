@@ -11,7 +11,8 @@ export interface Emulator {
 /** The well-known development keys of Azurite and the Cosmos emulator: public, not secrets. */
 const azuriteAccount = 'devstoreaccount1';
 const azuriteKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-const cosmosEmulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+const cosmosEmulatorKey =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 /**
  * Starts the Cosmos DB emulator server in-process over plain HTTP on loopback (so no TLS check
@@ -57,7 +58,10 @@ export async function startAzurite(): Promise<Emulator> {
   );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Azurite did not start within 30 s:\n${output}`)),
+      30_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listens on (http:\/\/[\d.]+:\d+)/.exec(output);

@@ -121,7 +121,13 @@ export function registerHook(hookName: string, callback: HookCallback): Disposab
   const list = hooks.get(hookName) ?? [];
   list.push(callback);
   hooks.set(hookName, list);
-  return { dispose: () => hooks.set(hookName, (hooks.get(hookName) ?? []).filter((c) => c !== callback)) };
+  return {
+    dispose: () =>
+      hooks.set(
+        hookName,
+        (hooks.get(hookName) ?? []).filter((c) => c !== callback),
+      ),
+  };
 }
 
 export function log(level: LogLevel, category: string, message: string): void {

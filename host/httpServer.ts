@@ -22,7 +22,12 @@ export interface HostHandlerOptions {
   runAdmin(name: string, input: unknown): Promise<boolean>;
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
@@ -87,9 +92,14 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
       return sendJson(res, 404, errorBody('not_found', `No route matches ${method} ${url.pathname}.`));
     }
     if (match.kind === 'methodNotAllowed') {
-      return sendJson(res, 405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`), {
-        allow: match.allowed.join(', '),
-      });
+      return sendJson(
+        res,
+        405,
+        errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`),
+        {
+          allow: match.allowed.join(', '),
+        },
+      );
     }
     const body = await readBody(req);
     if (body === 'too_large') {
@@ -121,8 +131,15 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
     handle(req, res).catch((error: unknown) => {
       // Only a host bug lands here: the app's own wrapper answers every error it sees.
       const requestId = randomUUID();
-      options.log('error', 'host', `request ${requestId} failed in the host: ${error instanceof Error ? error.stack : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, errorBody('internal_error', `Host error ${requestId}.`), { 'x-request-id': requestId });
+      options.log(
+        'error',
+        'host',
+        `request ${requestId} failed in the host: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody('internal_error', `Host error ${requestId}.`), {
+          'x-request-id': requestId,
+        });
       else res.end();
     });
   };

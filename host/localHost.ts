@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startAzurite, startCosmosEmulator, type Emulator } from './emulators';
 import { LocalDurableRuntime } from './durable/runtime';
-import { registeredFunctions, runHooks, setLogSink, type LogSink, type RegisteredFunction } from './functionsCore';
+import {
+  registeredFunctions,
+  runHooks,
+  setLogSink,
+  type LogSink,
+  type RegisteredFunction,
+} from './functionsCore';
 import { createRequestListener } from './httpServer';
 import { installFunctionsCore } from './installCore';
 import { invokeFunction } from './invoke';
@@ -49,7 +55,9 @@ function routePrefix(appRoot: string): string {
 function loadLocalSettings(appRoot: string): void {
   let values: Record<string, unknown>;
   try {
-    const file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as { Values?: Record<string, unknown> };
+    const file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as {
+      Values?: Record<string, unknown>;
+    };
     values = file.Values ?? {};
   } catch {
     return; // optional file
@@ -62,7 +70,11 @@ function loadLocalSettings(appRoot: string): void {
 function listen(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set PORT to a free port.`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use: set PORT to a free port.`)
+          : error,
+      ),
     );
     server.listen(port, () => resolve((server.address() as AddressInfo).port));
   });
@@ -109,7 +121,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     await runHooks('appStart');
 
     const functions = registeredFunctions();
-    const durable = new LocalDurableRuntime({ functions, log: options.log, baseUrl, taskHubName: config.durableTaskHub });
+    const durable = new LocalDurableRuntime({
+      functions,
+      log: options.log,
+      baseUrl,
+      taskHubName: config.durableTaskHub,
+    });
     const fireNonHttp = async (fn: RegisteredFunction, payload: string) => {
       try {
         await invokeFunction(
@@ -118,7 +135,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           options.log,
         );
       } catch (error) {
-        options.log('error', fn.metadata.name, `${fn.metadata.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        options.log(
+          'error',
+          fn.metadata.name,
+          `${fn.metadata.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
+        );
       }
     };
     const timers = new TimerScheduler(fireNonHttp, {

@@ -10,7 +10,8 @@ const log: LogSink = (level, category, message) => {
 
 async function main(): Promise<void> {
   const port = process.env.PORT === undefined ? 7071 : Number(process.env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${process.env.PORT}".`);
   const host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log });
   process.stdout.write(`exportrail listening on ${host.url}\n`);
 
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`exportrail failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `exportrail failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

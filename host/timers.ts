@@ -13,7 +13,9 @@ export function resolveSchedule(schedule: string, settings: Record<string, strin
 /** The next occurrence of a 6-field NCRONTAB expression (seconds first), in UTC as the host does. */
 export function nextOccurrence(ncrontab: string, after: Date): Date {
   if (ncrontab.trim().split(/\s+/).length !== 6) {
-    throw new Error(`"${ncrontab}" is not a 6-field NCRONTAB expression (second minute hour day month weekday).`);
+    throw new Error(
+      `"${ncrontab}" is not a 6-field NCRONTAB expression (second minute hour day month weekday).`,
+    );
   }
   return CronExpressionParser.parse(ncrontab, { currentDate: after, tz: 'UTC' }).next().toDate();
 }
@@ -22,7 +24,11 @@ export function nextOccurrence(ncrontab: string, after: Date): Date {
 export function timerPayload(last: Date | undefined, next: Date, isPastDue: boolean): string {
   return JSON.stringify({
     Schedule: { AdjustForDST: true },
-    ScheduleStatus: { Last: (last ?? new Date(0)).toISOString(), Next: next.toISOString(), LastUpdated: new Date().toISOString() },
+    ScheduleStatus: {
+      Last: (last ?? new Date(0)).toISOString(),
+      Next: next.toISOString(),
+      LastUpdated: new Date().toISOString(),
+    },
     IsPastDue: isPastDue,
   });
 }
@@ -39,7 +45,8 @@ export class TimerScheduler {
 
   start(functions: Iterable<RegisteredFunction>): void {
     for (const fn of functions) {
-      if (fn.trigger.type.toLowerCase() !== 'timertrigger' || typeof fn.trigger.schedule !== 'string') continue;
+      if (fn.trigger.type.toLowerCase() !== 'timertrigger' || typeof fn.trigger.schedule !== 'string')
+        continue;
       const schedule = resolveSchedule(fn.trigger.schedule, this.settings);
       this.scheduleNext(fn, schedule, undefined);
     }
@@ -50,13 +57,16 @@ export class TimerScheduler {
     const next = nextOccurrence(schedule, new Date());
     // setTimeout caps at ~24.8 days; re-arm in steps for rarer schedules.
     const delay = Math.min(next.getTime() - Date.now(), 2 ** 31 - 1);
-    const handle = setTimeout(() => {
-      this.handles.delete(handle);
-      if (Date.now() < next.getTime()) return this.scheduleNext(fn, schedule, last);
-      void this.fire(fn, timerPayload(last, nextOccurrence(schedule, next), false)).finally(() =>
-        this.scheduleNext(fn, schedule, next),
-      );
-    }, Math.max(0, delay));
+    const handle = setTimeout(
+      () => {
+        this.handles.delete(handle);
+        if (Date.now() < next.getTime()) return this.scheduleNext(fn, schedule, last);
+        void this.fire(fn, timerPayload(last, nextOccurrence(schedule, next), false)).finally(() =>
+          this.scheduleNext(fn, schedule, next),
+        );
+      },
+      Math.max(0, delay),
+    );
     handle.unref();
     this.handles.add(handle);
   }

@@ -16,7 +16,10 @@ const principal = Buffer.from(
 async function api(method: string, route: string, body?: Buffer | string, contentType = 'application/json') {
   const response = await fetch(`${baseUrl}${route}`, {
     method,
-    headers: { 'x-ms-client-principal': principal, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    headers: {
+      'x-ms-client-principal': principal,
+      ...(body !== undefined ? { 'content-type': contentType } : {}),
+    },
     body,
   });
   const bytes = Buffer.from(await response.arrayBuffer());
@@ -26,10 +29,17 @@ async function api(method: string, route: string, body?: Buffer | string, conten
 
 async function upload(fileName: string, contentType: string, documentType: string): Promise<string> {
   const bytes = await readFile(path.join(samples, fileName));
-  const created = await api('POST', `/api/v1/docs?file_name=${encodeURIComponent(fileName)}&document_type=${documentType}`, bytes, contentType);
+  const created = await api(
+    'POST',
+    `/api/v1/docs?file_name=${encodeURIComponent(fileName)}&document_type=${documentType}`,
+    bytes,
+    contentType,
+  );
   const id = String(created.json().document_id);
   const extracted = (await api('POST', `/api/v1/docs/${id}/extract`)).json();
-  console.log(`• uploaded ${fileName} → document ${id}, extracted with ${String(extracted.extraction_method)}`);
+  console.log(
+    `• uploaded ${fileName} → document ${id}, extracted with ${String(extracted.extraction_method)}`,
+  );
   return id;
 }
 
@@ -38,11 +48,17 @@ async function main(): Promise<void> {
   const health = await fetch(`${baseUrl}/api/v1/health`).catch(() => undefined);
   if (!health?.ok) throw new Error(`No healthy exportrail at ${baseUrl}: start it with "npm start" first.`);
 
-  const invoice = JSON.parse(await readFile(path.join(samples, 'invoice.json'), 'utf8')) as { extracted_data: Record<string, unknown> };
+  const invoice = JSON.parse(await readFile(path.join(samples, 'invoice.json'), 'utf8')) as {
+    extracted_data: Record<string, unknown>;
+  };
   const invoiceId = String((await api('POST', '/api/v1/docs', JSON.stringify(invoice))).json().document_id);
   console.log(`• created invoice document ${invoiceId} from JSON`);
   const csvId = await upload('stock.csv', 'text/csv', 'inventory');
-  const xlsxId = await upload('timesheets.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'timesheet');
+  const xlsxId = await upload(
+    'timesheets.xlsx',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'timesheet',
+  );
 
   const plans = [
     { documentId: invoiceId, format: 'pdf', template: 'detailed_analysis' },
@@ -51,7 +67,9 @@ async function main(): Promise<void> {
     { documentId: xlsxId, format: 'xlsx', template: 'executive_summary' },
   ];
   for (const plan of plans) {
-    const review = (await api('POST', `/api/v1/docs/${plan.documentId}/export`, JSON.stringify({ use_ai_review: true }))).json();
+    const review = (
+      await api('POST', `/api/v1/docs/${plan.documentId}/export`, JSON.stringify({ use_ai_review: true }))
+    ).json();
     const workflowId = String(review.export_workflow_id);
     const summary = review.ai_summary as { overview: string };
     console.log(`• phase 1 ${workflowId}: ${summary.overview}`);
@@ -72,9 +90,13 @@ async function main(): Promise<void> {
         edit_count: 1,
       }),
     );
-    const name = /filename="([^"]+)"/.exec(file.response.headers.get('content-disposition') ?? '')?.[1] ?? `${workflowId}.${plan.format}`;
+    const name =
+      /filename="([^"]+)"/.exec(file.response.headers.get('content-disposition') ?? '')?.[1] ??
+      `${workflowId}.${plan.format}`;
     await writeFile(path.join(outDir, name), file.bytes);
-    console.log(`• phase 2 ${workflowId}: saved out/${name} (${file.bytes.length} bytes, sha256 ${file.response.headers.get('x-content-sha256')})`);
+    console.log(
+      `• phase 2 ${workflowId}: saved out/${name} (${file.bytes.length} bytes, sha256 ${file.response.headers.get('x-content-sha256')})`,
+    );
   }
   const history = (await api('GET', '/api/v1/exports/history?limit=10')).json();
   console.log(`• history lists ${(history.items as unknown[]).length} workflows for demo.user@contoso.com`);

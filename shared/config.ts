@@ -38,7 +38,11 @@ const settingsSchema = z
     AZURE_OPENAI_API_VERSION: z.string().trim().default('2024-10-21'),
     DOCUMENT_INTELLIGENCE_ENDPOINT: optionalUrl,
     DOCUMENT_INTELLIGENCE_API_KEY: optionalText,
-    DURABLE_TASK_HUB: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters or digits').default('exportrail'),
+    DURABLE_TASK_HUB: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters or digits')
+      .default('exportrail'),
     SCHEDULED_EXPORTS_CRON: ncrontab('0 */5 * * * *'),
     HOUSEKEEPING_CRON: ncrontab('0 30 3 * * *'),
     EXPORT_WAIT_LIMIT_MS: positiveInt(20_000),
@@ -48,26 +52,44 @@ const settingsSchema = z
   })
   .superRefine((s, ctx) => {
     if (!s.STORAGE && !s.STORAGE__blobServiceUri) {
-      ctx.addIssue({ code: 'custom', path: ['STORAGE'], message: 'set STORAGE (connection string) or STORAGE__blobServiceUri' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE'],
+        message: 'set STORAGE (connection string) or STORAGE__blobServiceUri',
+      });
     }
     if (!s.COSMOS && !s.COSMOS__accountEndpoint) {
-      ctx.addIssue({ code: 'custom', path: ['COSMOS'], message: 'set COSMOS (connection string) or COSMOS__accountEndpoint' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['COSMOS'],
+        message: 'set COSMOS (connection string) or COSMOS__accountEndpoint',
+      });
     }
     if (s.AZURE_OPENAI_ENDPOINT && !s.AZURE_OPENAI_DEPLOYMENT) {
-      ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_DEPLOYMENT'], message: 'required when AZURE_OPENAI_ENDPOINT is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_OPENAI_DEPLOYMENT'],
+        message: 'required when AZURE_OPENAI_ENDPOINT is set',
+      });
     }
   });
 
-export type BlobConnection = { kind: 'connectionString'; connectionString: string } | { kind: 'identity'; serviceUri: string; clientId?: string };
+export type BlobConnection =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; serviceUri: string; clientId?: string };
 export type CosmosConnection =
-  | { kind: 'key'; endpoint: string; key: string }
-  | { kind: 'identity'; endpoint: string; clientId?: string };
+  { kind: 'key'; endpoint: string; key: string } | { kind: 'identity'; endpoint: string; clientId?: string };
 
 export interface AppConfig {
   readonly blob: BlobConnection;
   readonly cosmos: CosmosConnection & { readonly database: string };
   /** Absent: the deterministic local summarizer is used. */
-  readonly openai?: { readonly endpoint: string; readonly deployment: string; readonly apiKey?: string; readonly apiVersion: string };
+  readonly openai?: {
+    readonly endpoint: string;
+    readonly deployment: string;
+    readonly apiKey?: string;
+    readonly apiVersion: string;
+  };
   /** Absent: PDF and image extraction answers 503 naming the missing setting. */
   readonly documentIntelligence?: { readonly endpoint: string; readonly apiKey?: string };
   readonly durableTaskHub: string;

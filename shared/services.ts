@@ -25,7 +25,9 @@ export class Services {
   constructor(readonly config: AppConfig) {
     this.cosmos = new CosmosStore(config.cosmos);
     this.blob = new BlobStore(config.blob);
-    const remoteExtractor = config.documentIntelligence ? new DocumentIntelligenceExtractor(config.documentIntelligence) : undefined;
+    const remoteExtractor = config.documentIntelligence
+      ? new DocumentIntelligenceExtractor(config.documentIntelligence)
+      : undefined;
     this.ai = config.openai ? new AzureOpenAiDocumentAi(config.openai) : new LocalDocumentAi();
     this.documents = new DocumentsService(
       this.cosmos.container<DocumentRecord>('documents'),

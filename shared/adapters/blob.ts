@@ -22,7 +22,12 @@ export interface StoredBlob {
 /** Turns SDK errors into domain errors: 429/503 and refused connections → 503 with Retry-After. */
 function mapBlobError(thrown: unknown): Error {
   const error = ensureError(thrown) as Error & { statusCode?: number; code?: string };
-  if (error.statusCode === 429 || error.statusCode === 503 || error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') {
+  if (
+    error.statusCode === 429 ||
+    error.statusCode === 503 ||
+    error.code === 'ECONNREFUSED' ||
+    error.code === 'ECONNRESET'
+  ) {
     return unavailable('Blob Storage');
   }
   return error;
@@ -35,10 +40,16 @@ export class BlobStore {
   constructor(connection: BlobConnection) {
     this.service =
       connection.kind === 'connectionString'
-        ? BlobServiceClient.fromConnectionString(connection.connectionString, { retryOptions: { maxTries: 4 } })
-        : new BlobServiceClient(connection.serviceUri, new DefaultAzureCredential({ managedIdentityClientId: connection.clientId }), {
+        ? BlobServiceClient.fromConnectionString(connection.connectionString, {
             retryOptions: { maxTries: 4 },
-          });
+          })
+        : new BlobServiceClient(
+            connection.serviceUri,
+            new DefaultAzureCredential({ managedIdentityClientId: connection.clientId }),
+            {
+              retryOptions: { maxTries: 4 },
+            },
+          );
   }
 
   private container(name: BlobContainerName): ContainerClient {
@@ -58,7 +69,12 @@ export class BlobStore {
     await this.container('exports').getProperties();
   }
 
-  async put(container: BlobContainerName, path: string, body: Buffer | Uint8Array, contentType: string): Promise<void> {
+  async put(
+    container: BlobContainerName,
+    path: string,
+    body: Buffer | Uint8Array,
+    contentType: string,
+  ): Promise<void> {
     try {
       await this.container(container)
         .getBlockBlobClient(path)

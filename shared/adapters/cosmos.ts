@@ -23,14 +23,21 @@ export const containerDefinitions: Record<ContainerName, ContainerDefinition> = 
       // The listed paths are what history, filters and ordering use. The bulky payloads of a stage
       // are never queried, so they are not indexed (cheaper writes for large documents).
       includedPaths: [
-        ...['owner_email', 'document_id', 'export_workflow_id', 'stage', 'type', 'timestamp', 'status'].map((p) => ({
-          path: `/${p}/?`,
-        })),
+        ...['owner_email', 'document_id', 'export_workflow_id', 'stage', 'type', 'timestamp', 'status'].map(
+          (p) => ({
+            path: `/${p}/?`,
+          }),
+        ),
         { path: '/*' },
       ],
-      excludedPaths: ['original_extracted_data', 'original_data', 'modified_data', 'ai_summary', 'final_ai_summary', 'changes'].map(
-        (p) => ({ path: `/${p}/*` }),
-      ),
+      excludedPaths: [
+        'original_extracted_data',
+        'original_data',
+        'modified_data',
+        'ai_summary',
+        'final_ai_summary',
+        'changes',
+      ].map((p) => ({ path: `/${p}/*` })),
       compositeIndexes: [
         [
           { path: '/owner_email', order: 'ascending' },
@@ -122,7 +129,13 @@ export class OwnedContainer<T extends OwnedRecord> {
    */
   async query(
     ownerEmail: string,
-    options: { where?: string; parameters?: SqlParameter[]; orderBy?: string; limit: number; continuation?: string },
+    options: {
+      where?: string;
+      parameters?: SqlParameter[];
+      orderBy?: string;
+      limit: number;
+      continuation?: string;
+    },
   ): Promise<Page<T>> {
     const conditions = ['c.owner_email = @owner_email', ...(options.where ? [`(${options.where})`] : [])];
     const query = {
@@ -153,7 +166,11 @@ export class CosmosStore {
       // Emulators and private endpoints advertise addresses that are not reachable from here;
       // stay on the configured endpoint.
       enableEndpointDiscovery: false,
-      retryOptions: { maxRetryAttemptCount: 5, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 10 },
+      retryOptions: {
+        maxRetryAttemptCount: 5,
+        fixedRetryIntervalInMilliseconds: 0,
+        maxWaitTimeInSeconds: 10,
+      },
     };
     this.client =
       config.kind === 'key'
@@ -173,7 +190,8 @@ export class CosmosStore {
   async provision(): Promise<void> {
     try {
       const { database } = await this.client.databases.createIfNotExists({ id: this.config.database });
-      for (const name of containerNames) await database.containers.createIfNotExists(containerDefinitions[name]);
+      for (const name of containerNames)
+        await database.containers.createIfNotExists(containerDefinitions[name]);
     } catch (thrown) {
       throw mapCosmosError(thrown);
     }

@@ -1,4 +1,10 @@
-import { AzureKeyCredential, DocumentAnalysisClient, type AnalyzeResult, type AnalyzedDocument, type DocumentField } from '@azure/ai-form-recognizer';
+import {
+  AzureKeyCredential,
+  DocumentAnalysisClient,
+  type AnalyzeResult,
+  type AnalyzedDocument,
+  type DocumentField,
+} from '@azure/ai-form-recognizer';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
 import { AppError, unavailable } from '../core/errors';
@@ -24,11 +30,18 @@ function fieldValue(field: DocumentField): Json {
     case 'array':
       return (field.values ?? []).map(fieldValue);
     case 'object':
-      return Object.fromEntries(Object.entries(field.properties ?? {}).map(([k, v]) => [k, v ? fieldValue(v) : null]));
+      return Object.fromEntries(
+        Object.entries(field.properties ?? {}).map(([k, v]) => [k, v ? fieldValue(v) : null]),
+      );
     case 'date':
       return field.value ? field.value.toISOString().slice(0, 10) : (field.content ?? null);
     case 'currency':
-      return field.value ? { amount: field.value.amount, currency: field.value.currencyCode ?? field.value.currencySymbol ?? null } : null;
+      return field.value
+        ? {
+            amount: field.value.amount,
+            currency: field.value.currencyCode ?? field.value.currencySymbol ?? null,
+          }
+        : null;
     case 'address':
       return field.content ?? null;
     case 'number':
@@ -45,22 +58,32 @@ function fieldValue(field: DocumentField): Json {
 }
 
 function documentData(document: AnalyzedDocument): Json {
-  return Object.fromEntries(Object.entries(document.fields).map(([name, field]) => [name, field ? fieldValue(field) : null]));
+  return Object.fromEntries(
+    Object.entries(document.fields).map(([name, field]) => [name, field ? fieldValue(field) : null]),
+  );
 }
 
 function average(values: number[]): number {
-  return values.length === 0 ? 0 : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1000) / 1000;
+  return values.length === 0
+    ? 0
+    : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1000) / 1000;
 }
 
 /** The analysis as plain data: the first document's fields, else key-value pairs, else tables and text. */
 export function toExtraction(result: AnalyzeResult, modelId: string): Extraction {
   const document = result.documents?.[0];
   if (document) {
-    return { data: documentData(document), method: `document_intelligence:${modelId}`, confidence: document.confidence };
+    return {
+      data: documentData(document),
+      method: `document_intelligence:${modelId}`,
+      confidence: document.confidence,
+    };
   }
   const pairs = result.keyValuePairs ?? [];
   const tables = (result.tables ?? []).map((table) => {
-    const rows: string[][] = Array.from({ length: table.rowCount }, () => Array<string>(table.columnCount).fill(''));
+    const rows: string[][] = Array.from({ length: table.rowCount }, () =>
+      Array<string>(table.columnCount).fill(''),
+    );
     for (const cell of table.cells) {
       const row = rows[cell.rowIndex];
       if (row) row[cell.columnIndex] = cell.content;
@@ -68,11 +91,17 @@ export function toExtraction(result: AnalyzeResult, modelId: string): Extraction
     return rows;
   });
   const data: Json = {
-    ...(pairs.length > 0 ? { fields: Object.fromEntries(pairs.map((p) => [p.key.content, p.value?.content ?? null])) } : {}),
+    ...(pairs.length > 0
+      ? { fields: Object.fromEntries(pairs.map((p) => [p.key.content, p.value?.content ?? null])) }
+      : {}),
     ...(tables.length > 0 ? { tables } : {}),
     content: result.content,
   };
-  return { data, method: `document_intelligence:${modelId}`, confidence: average(pairs.map((p) => p.confidence)) || 1 };
+  return {
+    data,
+    method: `document_intelligence:${modelId}`,
+    confidence: average(pairs.map((p) => p.confidence)) || 1,
+  };
 }
 
 /** Document Intelligence through `@azure/ai-form-recognizer`: keyless by default, a key if configured. */
@@ -98,7 +127,10 @@ export class DocumentIntelligenceExtractor {
         throw unavailable('Document Intelligence', 10);
       }
       if (status === 400 || status === 415) {
-        throw new AppError('invalid_request', `Document Intelligence could not read the file: ${(thrown as Error).message}`);
+        throw new AppError(
+          'invalid_request',
+          `Document Intelligence could not read the file: ${(thrown as Error).message}`,
+        );
       }
       throw thrown;
     }

@@ -26,7 +26,9 @@ export interface OrchestrationControl {
   start(orchestration: string, instanceId: string, input: unknown): Promise<void>;
   raise(instanceId: string, event: string, data: unknown): Promise<void>;
   /** `undefined` when the instance does not exist. */
-  status(instanceId: string): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown } | undefined>;
+  status(
+    instanceId: string,
+  ): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown } | undefined>;
   terminate(instanceId: string, reason: string): Promise<void>;
 }
 
@@ -41,7 +43,11 @@ export function orchestrationControl(client: df.DurableClient): OrchestrationCon
     async status(instanceId) {
       try {
         const status = await client.getStatus(instanceId, { showInput: false });
-        return { runtimeStatus: String(status.runtimeStatus), output: status.output, customStatus: status.customStatus };
+        return {
+          runtimeStatus: String(status.runtimeStatus),
+          output: status.output,
+          customStatus: status.customStatus,
+        };
       } catch (error) {
         // The client throws on 404 (older extension versions) instead of returning nothing.
         if (/404|not found/i.test(error instanceof Error ? error.message : String(error))) return undefined;

@@ -79,7 +79,13 @@ export class AzureOpenAiDocumentAi implements DocumentAi {
       const conversation: ChatCompletionMessageParam[] =
         attempt === 1
           ? messages
-          : [...messages, { role: 'user', content: `Your previous answer was invalid (${problem}). Answer again with the JSON object only.` }];
+          : [
+              ...messages,
+              {
+                role: 'user',
+                content: `Your previous answer was invalid (${problem}). Answer again with the JSON object only.`,
+              },
+            ];
       const completion = await this.call(conversation);
       tokens.prompt += completion.usage?.prompt_tokens ?? 0;
       tokens.completion += completion.usage?.completion_tokens ?? 0;
@@ -125,7 +131,12 @@ export class AzureOpenAiDocumentAi implements DocumentAi {
         throw unavailable('Azure OpenAI', 10);
       }
       if (thrown instanceof APIError) {
-        throw new AppError('dependency_unavailable', `Azure OpenAI refused the request (${thrown.status}): ${thrown.message}`, [], 30);
+        throw new AppError(
+          'dependency_unavailable',
+          `Azure OpenAI refused the request (${thrown.status}): ${thrown.message}`,
+          [],
+          30,
+        );
       }
       throw thrown;
     }

@@ -50,7 +50,12 @@ export const invalidRequest = (message: string, details: ErrorDetail[] = []) =>
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found.`);
 export const conflict = (message: string) => new AppError('conflict', message);
 export const unavailable = (dependency: string, retryAfterSeconds = 5, message?: string) =>
-  new AppError('dependency_unavailable', message ?? `${dependency} is unavailable; retry shortly.`, [], retryAfterSeconds);
+  new AppError(
+    'dependency_unavailable',
+    message ?? `${dependency} is unavailable; retry shortly.`,
+    [],
+    retryAfterSeconds,
+  );
 
 /** Normalises anything thrown into an `Error` (JS allows throwing any value). */
 export function ensureError(thrown: unknown): Error {

@@ -28,7 +28,10 @@ function decodeClaims(principalHeader: string): Claim[] | undefined {
     if (!Array.isArray(claims)) return undefined;
     return claims.filter(
       (c): c is Claim =>
-        typeof c === 'object' && c !== null && typeof (c as Claim).typ === 'string' && typeof (c as Claim).val === 'string',
+        typeof c === 'object' &&
+        c !== null &&
+        typeof (c as Claim).typ === 'string' &&
+        typeof (c as Claim).val === 'string',
     );
   } catch {
     return undefined;

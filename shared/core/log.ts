@@ -13,7 +13,12 @@ export interface LogTarget {
  * One structured log line. Application Insights indexes the JSON properties as custom
  * dimensions (`export_workflow_id`, `job_id`, `owner` — hashed, never the email itself).
  */
-export function logEvent(target: LogTarget, level: Level, event: string, dimensions: Record<string, unknown> = {}): void {
+export function logEvent(
+  target: LogTarget,
+  level: Level,
+  event: string,
+  dimensions: Record<string, unknown> = {},
+): void {
   target[level](JSON.stringify({ event, ...dimensions }));
 }
 

@@ -10,7 +10,9 @@ export function decodeContinuation(token: string | undefined): string | undefine
   if (token === undefined) return undefined;
   const decoded = Buffer.from(token, 'base64url').toString('utf8');
   if (!decoded || Buffer.from(decoded, 'utf8').toString('base64url') !== token) {
-    throw invalidRequest('The continuation token is not valid.', [{ field: 'continuation', message: 'not a token this API issued' }]);
+    throw invalidRequest('The continuation token is not valid.', [
+      { field: 'continuation', message: 'not a token this API issued' },
+    ]);
   }
   return decoded;
 }

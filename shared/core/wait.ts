@@ -2,7 +2,10 @@
  * Polls `check` until it yields a value or `limitMs` passes (then `undefined`). The first checks
  * come quickly, then back off, so short work answers fast without a busy loop on long work.
  */
-export async function waitFor<T>(check: () => Promise<T | undefined>, limitMs: number): Promise<T | undefined> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  limitMs: number,
+): Promise<T | undefined> {
   const deadline = Date.now() + limitMs;
   let delay = 10;
   for (;;) {

@@ -22,7 +22,8 @@ export interface Changes {
   counts: { modifications: number; additions: number; deletions: number; total: number };
 }
 
-const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is { [key: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `$.a.b[2]`, with bracket-quoting for keys that are not plain identifiers. */
 function childPath(parent: string, key: string | number): string {
@@ -48,7 +49,8 @@ function walk(path: string, before: Json | undefined, after: Json | undefined, o
   if (Array.isArray(before) && Array.isArray(after)) {
     // Line items are compared by position: an edited row is a modification of its fields,
     // extra rows are additions, missing trailing rows are deletions.
-    for (let i = 0; i < Math.max(before.length, after.length); i++) walk(childPath(path, i), before[i], after[i], out);
+    for (let i = 0; i < Math.max(before.length, after.length); i++)
+      walk(childPath(path, i), before[i], after[i], out);
     return;
   }
   if (before !== after) out.modifications.push({ path, old_value: before, new_value: after });

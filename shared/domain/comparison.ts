@@ -7,9 +7,13 @@ interface Workflow {
 }
 
 /** Records are plain JSON once stored; this makes that explicit for the differ. */
-const asJson = (value: unknown): Json => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json));
+const asJson = (value: unknown): Json =>
+  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
 
-function stage<N extends 1 | 2 | 3>(workflow: Workflow, n: N): Extract<StageRecord, { stage: N }> | undefined {
+function stage<N extends 1 | 2 | 3>(
+  workflow: Workflow,
+  n: N,
+): Extract<StageRecord, { stage: N }> | undefined {
   return workflow.stages.find((s): s is Extract<StageRecord, { stage: N }> => s.stage === n);
 }
 
@@ -19,7 +23,13 @@ function finalData(workflow: Workflow): Json {
 }
 
 export interface WorkflowComparison {
-  a: { export_workflow_id: string; document_id: string; status: string; format: string | null; document_template: string | null };
+  a: {
+    export_workflow_id: string;
+    document_id: string;
+    status: string;
+    format: string | null;
+    document_template: string | null;
+  };
   b: WorkflowComparison['a'];
   same_document: boolean;
   data_changes: Changes;
@@ -40,16 +50,32 @@ export function compareWorkflows(a: Workflow, b: Workflow): WorkflowComparison {
   });
   const file = (w: Workflow) => {
     const d = w.header.deliverable;
-    return d ? { file_name: d.file_name, file_size: d.file_size, format: d.format, mime_type: d.mime_type, sha256: d.sha256 } : null;
+    return d
+      ? {
+          file_name: d.file_name,
+          file_size: d.file_size,
+          format: d.format,
+          mime_type: d.mime_type,
+          sha256: d.sha256,
+        }
+      : null;
   };
   return {
     a: brief(a),
     b: brief(b),
     same_document: a.header.document_id === b.header.document_id,
     data_changes: detectChanges(finalData(a), finalData(b)),
-    preference_changes: detectChanges(asJson(stage(a, 2)?.user_preferences), asJson(stage(b, 2)?.user_preferences)),
-    summary_changes: detectChanges(asJson(stage(a, 3)?.final_ai_summary), asJson(stage(b, 3)?.final_ai_summary)),
+    preference_changes: detectChanges(
+      asJson(stage(a, 2)?.user_preferences),
+      asJson(stage(b, 2)?.user_preferences),
+    ),
+    summary_changes: detectChanges(
+      asJson(stage(a, 3)?.final_ai_summary),
+      asJson(stage(b, 3)?.final_ai_summary),
+    ),
     deliverable_changes: detectChanges(asJson(file(a)), asJson(file(b))),
-    same_deliverable_content: Boolean(a.header.deliverable && a.header.deliverable.sha256 === b.header.deliverable?.sha256),
+    same_deliverable_content: Boolean(
+      a.header.deliverable && a.header.deliverable.sha256 === b.header.deliverable?.sha256,
+    ),
   };
 }

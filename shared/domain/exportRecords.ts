@@ -7,7 +7,13 @@ import type { TemplateCustomization, TemplateName } from './templates';
 export const deliverableFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type DeliverableFormat = (typeof deliverableFormats)[number];
 
-export const workflowStatuses = ['awaiting_user_review', 'awaiting_final_processing', 'completed', 'expired', 'failed'] as const;
+export const workflowStatuses = [
+  'awaiting_user_review',
+  'awaiting_final_processing',
+  'completed',
+  'expired',
+  'failed',
+] as const;
 export type WorkflowStatus = (typeof workflowStatuses)[number];
 
 export interface Owner {
@@ -121,7 +127,11 @@ export function editingSeconds(startedAt: string | undefined, submittedAt: strin
 }
 
 /** The file name of a deliverable: document name without extension, template, format. */
-export function deliverableFileName(documentFileName: string, template: TemplateName, format: DeliverableFormat): string {
+export function deliverableFileName(
+  documentFileName: string,
+  template: TemplateName,
+  format: DeliverableFormat,
+): string {
   const base = documentFileName.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'export';
   return `${base}-${template.replace(/_/g, '-')}.${format}`;
 }

@@ -9,7 +9,13 @@ export const aiSummarySchema = z.object({
   overview: z.string().min(1).max(4000),
   key_fields: z.array(z.object({ field: z.string().min(1).max(200), value: z.string().max(2000) })).max(60),
   financials: z
-    .array(z.object({ label: z.string().min(1).max(200), amount: z.number().finite(), currency: z.string().max(8).optional() }))
+    .array(
+      z.object({
+        label: z.string().min(1).max(200),
+        amount: z.number().finite(),
+        currency: z.string().max(8).optional(),
+      }),
+    )
     .max(60),
   risks: z.array(z.string().min(1).max(1000)).max(20),
   recommendations: z.array(z.string().min(1).max(1000)).max(20),
@@ -41,14 +47,16 @@ function leaves(value: Json, path: string, out: Leaf[]): Leaf[] {
 
 const display = (value: Json): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is { [key: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The document's line items: a table's rows, every sheet's rows, or its largest array of objects. */
 function lineItems(data: Json): Json[] {
   if (Array.isArray(data)) return data;
   if (!isObject(data)) return [];
   if (Array.isArray(data.rows)) return data.rows;
-  if (Array.isArray(data.sheets)) return data.sheets.flatMap((sheet) => (isObject(sheet) && Array.isArray(sheet.rows) ? sheet.rows : []));
+  if (Array.isArray(data.sheets))
+    return data.sheets.flatMap((sheet) => (isObject(sheet) && Array.isArray(sheet.rows) ? sheet.rows : []));
   const arrays = Object.values(data).filter((v): v is Json[] => Array.isArray(v) && v.some(isObject));
   return arrays.sort((a, b) => b.length - a.length)[0] ?? [];
 }
@@ -57,8 +65,9 @@ function lineItems(data: Json): Json[] {
 function headlineAmount<T extends { label: string }>(financials: T[]): T | undefined {
   const name = (f: T) => f.label.replace(/[^a-z]/gi, '').toLowerCase();
   return (
-    financials.find((f) => ['amountdue', 'invoicetotal', 'grandtotal', 'total', 'totalamount'].includes(name(f))) ??
-    financials.find((f) => /total|due/i.test(f.label) && !/sub|tax/i.test(f.label))
+    financials.find((f) =>
+      ['amountdue', 'invoicetotal', 'grandtotal', 'total', 'totalamount'].includes(name(f)),
+    ) ?? financials.find((f) => /total|due/i.test(f.label) && !/sub|tax/i.test(f.label))
   );
 }
 
@@ -74,17 +83,33 @@ export function summarizeLocally(input: SummaryInput): AiSummary {
   const financials = all
     .filter((l) => typeof l.value === 'number' && moneyName.test(l.path) && !l.path.includes('['))
     .slice(0, 60)
-    .map((l) => ({ label: l.path, amount: l.value as number, ...(typeof currency === 'string' ? { currency } : {}) }));
+    .map((l) => ({
+      label: l.path,
+      amount: l.value as number,
+      ...(typeof currency === 'string' ? { currency } : {}),
+    }));
   const empty = all.filter((l) => l.value === null || l.value === '');
 
   const risks: string[] = [];
   if (input.extraction_confidence !== undefined && input.extraction_confidence < 0.8) {
-    risks.push(`Extraction confidence is ${Math.round(input.extraction_confidence * 100)}%: values may be misread.`);
+    risks.push(
+      `Extraction confidence is ${Math.round(input.extraction_confidence * 100)}%: values may be misread.`,
+    );
   }
-  if (empty.length > 0) risks.push(`${empty.length} field(s) are empty: ${empty.slice(0, 5).map((l) => l.path).join(', ')}.`);
+  if (empty.length > 0)
+    risks.push(
+      `${empty.length} field(s) are empty: ${empty
+        .slice(0, 5)
+        .map((l) => l.path)
+        .join(', ')}.`,
+    );
   if (financials.length === 0) risks.push('No monetary amounts were found.');
   const itemAmounts = items
-    .map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? item.amount ?? item.Amount : undefined))
+    .map((item) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? (item.amount ?? item.Amount)
+        : undefined,
+    )
     .filter((v): v is number => typeof v === 'number');
   const subtotal = financials.find((f) => /subtotal/i.test(f.label));
   if (subtotal && itemAmounts.length > 0) {
@@ -96,7 +121,9 @@ export function summarizeLocally(input: SummaryInput): AiSummary {
 
   const recommendations = [
     ...(empty.length > 0 ? ['Fill in or confirm the empty fields before sharing the export.'] : []),
-    ...(risks.some((r) => r.startsWith('Line items')) ? ['Reconcile the line items with the stated totals.'] : []),
+    ...(risks.some((r) => r.startsWith('Line items'))
+      ? ['Reconcile the line items with the stated totals.']
+      : []),
     ...(input.extraction_confidence !== undefined && input.extraction_confidence < 0.8
       ? ['Compare the extracted values with the original document.']
       : []),

@@ -29,14 +29,24 @@ export interface Layout {
 }
 
 const layouts: Record<Exclude<TemplateName, 'custom'>, Omit<Layout, 'title'>> = {
-  standard: { sections: [...summarySections], include_data: true, include_changes: false, max_key_fields: 60 },
+  standard: {
+    sections: [...summarySections],
+    include_data: true,
+    include_changes: false,
+    max_key_fields: 60,
+  },
   executive_summary: {
     sections: ['overview', 'financials', 'recommendations'],
     include_data: false,
     include_changes: false,
     max_key_fields: 8,
   },
-  detailed_analysis: { sections: [...summarySections], include_data: true, include_changes: true, max_key_fields: 60 },
+  detailed_analysis: {
+    sections: [...summarySections],
+    include_data: true,
+    include_changes: true,
+    max_key_fields: 60,
+  },
 };
 
 const titles: Record<TemplateName, string> = {
@@ -46,9 +56,13 @@ const titles: Record<TemplateName, string> = {
   custom: 'Document export',
 };
 
-export function layoutFor(template: TemplateName, customization: TemplateCustomization | undefined, fileName: string): Layout {
+export function layoutFor(
+  template: TemplateName,
+  customization: TemplateCustomization | undefined,
+  fileName: string,
+): Layout {
   const base = template === 'custom' ? layouts.standard : layouts[template];
-  const custom = template === 'custom' ? customization ?? {} : {};
+  const custom = template === 'custom' ? (customization ?? {}) : {};
   return {
     title: custom.title ?? `${titles[template]}: ${fileName}`,
     sections: custom.sections ?? base.sections,

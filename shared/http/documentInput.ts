@@ -21,7 +21,10 @@ export async function readNewDocument(http: HttpRequest, maxBytes: number): Prom
 
   if (!http.query.has('file_name')) {
     if (type !== 'application/json') {
-      throw new AppError('unsupported_media_type', 'Send JSON with extracted_data, or a file with ?file_name=.');
+      throw new AppError(
+        'unsupported_media_type',
+        'Send JSON with extracted_data, or a file with ?file_name=.',
+      );
     }
     let body: unknown;
     try {
@@ -31,9 +34,11 @@ export async function readNewDocument(http: HttpRequest, maxBytes: number): Prom
     }
     const input = createDocumentBody.parse(body);
     if (bytes.length > maxWorkflowDataBytes) {
-      throw new AppError('payload_too_large', `Extracted data is limited to ${maxWorkflowDataBytes} bytes as JSON.`, [
-        { field: 'extracted_data', message: 'too large' },
-      ]);
+      throw new AppError(
+        'payload_too_large',
+        `Extracted data is limited to ${maxWorkflowDataBytes} bytes as JSON.`,
+        [{ field: 'extracted_data', message: 'too large' }],
+      );
     }
     return { kind: 'data', ...input };
   }

@@ -39,10 +39,17 @@ export function errorResponse(thrown: unknown, context: InvocationContext): Http
   }
   const error = ensureError(thrown);
   const requestId = randomUUID();
-  logEvent(context, 'error', 'unhandled_error', { request_id: requestId, error: error.message, stack: error.stack });
+  logEvent(context, 'error', 'unhandled_error', {
+    request_id: requestId,
+    error: error.message,
+    stack: error.stack,
+  });
   return json(
     500,
-    errorBody('internal_error', `An unexpected error occurred. Quote request id ${requestId} when reporting it.`),
+    errorBody(
+      'internal_error',
+      `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+    ),
     { 'x-request-id': requestId },
   );
 }

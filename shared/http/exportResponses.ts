@@ -19,12 +19,18 @@ export function exportLinks(workflowId: string, documentId?: string) {
 /** 202: the work goes on; poll the status link. */
 export function stillRunning(workflowId: string): HttpResponseInit {
   const links = exportLinks(workflowId);
-  return json(202, { export_workflow_id: workflowId, status: 'running', links }, { location: links.status, 'retry-after': '2' });
+  return json(
+    202,
+    { export_workflow_id: workflowId, status: 'running', links },
+    { location: links.status, 'retry-after': '2' },
+  );
 }
 
 /** Strips store internals from a record. */
 export function publicRecord<T extends object>(record: T): Omit<T, 'owner_oid' | `_${string}`> {
-  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'owner_oid' && !k.startsWith('_'))) as Omit<T, 'owner_oid' | `_${string}`>;
+  return Object.fromEntries(
+    Object.entries(record).filter(([k]) => k !== 'owner_oid' && !k.startsWith('_')),
+  ) as Omit<T, 'owner_oid' | `_${string}`>;
 }
 
 export function historyEntry(header: WorkflowHeader) {
@@ -53,7 +59,11 @@ export function workflowView(header: WorkflowHeader, stages: StageRecord[], runt
 }
 
 /** The deliverable's bytes with the SPEC headers. */
-export async function fileResponse(blob: BlobStore, workflowId: string, deliverable: DeliverableInfo): Promise<HttpResponseInit> {
+export async function fileResponse(
+  blob: BlobStore,
+  workflowId: string,
+  deliverable: DeliverableInfo,
+): Promise<HttpResponseInit> {
   const file = await blob.get('exports', deliverable.blob_path);
   const text = deliverable.format === 'csv' || deliverable.format === 'json';
   return {
@@ -69,6 +79,11 @@ export async function fileResponse(blob: BlobStore, workflowId: string, delivera
   };
 }
 
-export async function deliverableResponse(blob: BlobStore, outcome: DeliverableOutcome): Promise<HttpResponseInit> {
-  return outcome.kind === 'file' ? fileResponse(blob, outcome.workflow_id, outcome.deliverable) : stillRunning(outcome.workflow_id);
+export async function deliverableResponse(
+  blob: BlobStore,
+  outcome: DeliverableOutcome,
+): Promise<HttpResponseInit> {
+  return outcome.kind === 'file'
+    ? fileResponse(blob, outcome.workflow_id, outcome.deliverable)
+    : stillRunning(outcome.workflow_id);
 }

@@ -8,7 +8,11 @@ export const fileName = z
   .trim()
   .min(1)
   .max(255)
-  .refine((v) => !/[/\\\u0000-\u001f\u007f]/.test(v) && v !== '.' && v !== '..', 'must not contain path separators or control characters');
+  .refine(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    (v) => !/[/\\\u0000-\u001f\u007f]/.test(v) && v !== '.' && v !== '..',
+    'must not contain path separators or control characters',
+  );
 
 export const documentType = z
   .string()
@@ -37,7 +41,9 @@ export const deliverableFormat = z
   .transform((v) => (v === 'excel' ? 'xlsx' : v))
   .pipe(z.enum(deliverableFormats, { error: `must be one of json, csv, xlsx (excel), pdf` }));
 
-export const documentTemplate = z.enum(templateNames, { error: `must be one of ${templateNames.join(', ')}` });
+export const documentTemplate = z.enum(templateNames, {
+  error: `must be one of ${templateNames.join(', ')}`,
+});
 
 export const phase1Body = z
   .object({
@@ -72,7 +78,8 @@ export const exportBody = z
     const phase = 'use_ai_review' in body ? phase1Body : phase2Body;
     const parsed = phase.safeParse(body);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     return z.NEVER;
   });
 

@@ -33,7 +33,7 @@ export function toDocumentView(record: DocumentRecord): DocumentView {
   for (const [key, value] of Object.entries(record)) {
     if (key !== 'id' && key !== 'owner_oid' && !key.startsWith('_')) view[key] = value;
   }
-  return view as DocumentView;
+  return view;
 }
 
 /** Where uploads live, as documents see it. */
@@ -56,11 +56,21 @@ export class DocumentsService {
   ) {}
 
   private owner(caller: Caller, now: string, id: string) {
-    return { id, document_id: id, owner_email: caller.email, ...(caller.oid ? { owner_oid: caller.oid } : {}), created_at: now, updated_at: now };
+    return {
+      id,
+      document_id: id,
+      owner_email: caller.email,
+      ...(caller.oid ? { owner_oid: caller.oid } : {}),
+      created_at: now,
+      updated_at: now,
+    };
   }
 
   /** A document whose data was extracted elsewhere. */
-  async createFromData(caller: Caller, input: NewDocument & { extracted_data: Json }): Promise<DocumentRecord> {
+  async createFromData(
+    caller: Caller,
+    input: NewDocument & { extracted_data: Json },
+  ): Promise<DocumentRecord> {
     const now = new Date().toISOString();
     return this.documents.create({
       ...this.owner(caller, now, randomUUID()),
@@ -74,7 +84,10 @@ export class DocumentsService {
   }
 
   /** An uploaded file: stored first, then recorded; a failed record removes the blob again. */
-  async createFromUpload(caller: Caller, input: NewDocument & { bytes: Buffer; content_type: string }): Promise<DocumentRecord> {
+  async createFromUpload(
+    caller: Caller,
+    input: NewDocument & { bytes: Buffer; content_type: string },
+  ): Promise<DocumentRecord> {
     const now = new Date().toISOString();
     const id = randomUUID();
     const blobPath = `${caller.email}/${id}/${input.file_name}`;
@@ -102,11 +115,18 @@ export class DocumentsService {
       throw conflict(`Document ${documentId} was created with its data; it has no file to extract.`);
     }
     const file = await this.uploads.get('documents', document.blob_path);
-    const extraction = await this.extraction.extract(await buffer(file.stream), document.content_type, document.document_type);
+    const extraction = await this.extraction.extract(
+      await buffer(file.stream),
+      document.content_type,
+      document.document_type,
+    );
     const size = Buffer.byteLength(JSON.stringify(extraction.data));
     if (size > maxWorkflowDataBytes) {
       // A document record (and each stage record) must fit a 2 MB Cosmos DB item.
-      throw new AppError('payload_too_large', `The file yields ${size} bytes of data; a document holds at most ${maxWorkflowDataBytes}.`);
+      throw new AppError(
+        'payload_too_large',
+        `The file yields ${size} bytes of data; a document holds at most ${maxWorkflowDataBytes}.`,
+      );
     }
     return this.documents.upsert({
       ...document,
@@ -126,12 +146,19 @@ export class DocumentsService {
   }
 
   /** The caller's documents, newest first. */
-  async list(caller: Caller, limit: number, continuation?: string): Promise<{ items: DocumentRecord[]; continuation?: string }> {
+  async list(
+    caller: Caller,
+    limit: number,
+    continuation?: string,
+  ): Promise<{ items: DocumentRecord[]; continuation?: string }> {
     const page = await this.documents.query(caller.email, {
       orderBy: 'c.created_at DESC',
       limit,
       continuation: decodeContinuation(continuation),
     });
-    return { items: page.items.filter((d) => ownsRecord(caller, d)), continuation: encodeContinuation(page.continuation) };
+    return {
+      items: page.items.filter((d) => ownsRecord(caller, d)),
+      continuation: encodeContinuation(page.continuation),
+    };
   }
 }

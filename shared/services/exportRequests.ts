@@ -37,8 +37,11 @@ export interface EditsRequest {
   edit_count?: number;
 }
 
-export type ReviewOutcome = { kind: 'ready'; workflow_id: string; ai_summary: AiSummary } | { kind: 'pending'; workflow_id: string };
-export type DeliverableOutcome = { kind: 'file'; workflow_id: string; deliverable: DeliverableInfo } | { kind: 'pending'; workflow_id: string };
+export type ReviewOutcome =
+  { kind: 'ready'; workflow_id: string; ai_summary: AiSummary } | { kind: 'pending'; workflow_id: string };
+export type DeliverableOutcome =
+  | { kind: 'file'; workflow_id: string; deliverable: DeliverableInfo }
+  | { kind: 'pending'; workflow_id: string };
 
 interface Dependencies {
   documents: DocumentsService;
@@ -49,9 +52,11 @@ interface Dependencies {
 function assertDataSize(data: Json): void {
   const size = Buffer.byteLength(JSON.stringify(data));
   if (size > maxWorkflowDataBytes) {
-    throw new AppError('payload_too_large', `The edited data is ${size} bytes; the limit is ${maxWorkflowDataBytes}.`, [
-      { field: 'data', message: `at most ${maxWorkflowDataBytes} bytes as JSON` },
-    ]);
+    throw new AppError(
+      'payload_too_large',
+      `The edited data is ${size} bytes; the limit is ${maxWorkflowDataBytes}.`,
+      [{ field: 'data', message: `at most ${maxWorkflowDataBytes} bytes as JSON` }],
+    );
   }
 }
 
@@ -73,18 +78,27 @@ export class ExportRequests {
       await this.failIfFailed(caller, workflowId);
       return undefined;
     }, this.deps.waitLimitMs);
-    return reviewed ? { kind: 'ready', workflow_id: workflowId, ai_summary: reviewed.ai_summary } : { kind: 'pending', workflow_id: workflowId };
+    return reviewed
+      ? { kind: 'ready', workflow_id: workflowId, ai_summary: reviewed.ai_summary }
+      : { kind: 'pending', workflow_id: workflowId };
   }
 
   /** Phase 2: the user's edits for a waiting workflow, or a new workflow run through all stages. */
-  async submitEdits(caller: Caller, documentId: string, request: EditsRequest, now: Date): Promise<DeliverableOutcome> {
+  async submitEdits(
+    caller: Caller,
+    documentId: string,
+    request: EditsRequest,
+    now: Date,
+  ): Promise<DeliverableOutcome> {
     assertDataSize(request.data);
     const modifications: UserModifications = {
       data: request.data,
       preferences: {
         format: request.format,
         document_template: request.document_template,
-        ...(request.transformation_instructions !== undefined ? { transformation_instructions: request.transformation_instructions } : {}),
+        ...(request.transformation_instructions !== undefined
+          ? { transformation_instructions: request.transformation_instructions }
+          : {}),
         ...(request.template_customization ? { template_customization: request.template_customization } : {}),
       },
       ...(request.editing_started_at ? { editing_started_at: request.editing_started_at } : {}),
@@ -94,14 +108,21 @@ export class ExportRequests {
     let workflowId = request.export_workflow_id;
     if (workflowId) {
       const { header } = await this.deps.tracking.workflow(caller, workflowId);
-      if (header.document_id !== documentId) throw conflict(`Workflow ${workflowId} belongs to another document.`);
+      if (header.document_id !== documentId)
+        throw conflict(`Workflow ${workflowId} belongs to another document.`);
       if (header.status !== 'awaiting_user_review') {
-        throw conflict(`Workflow ${workflowId} is ${header.status}; edits are only taken while it awaits review.`);
+        throw conflict(
+          `Workflow ${workflowId} is ${header.status}; edits are only taken while it awaits review.`,
+        );
       }
     } else {
       await this.requireExtracted(caller, documentId);
       workflowId = randomUUID();
-      await this.start(caller, workflowId, { document_id: documentId, format: request.format, document_template: request.document_template });
+      await this.start(caller, workflowId, {
+        document_id: documentId,
+        format: request.format,
+        document_template: request.document_template,
+      });
     }
     // Raised right after the start when there was no workflow yet: Durable keeps an event that
     // arrives before the orchestration waits for it.
@@ -110,10 +131,16 @@ export class ExportRequests {
   }
 
   /** A new workflow that reuses another's stage 2 data, with another format or template if asked. */
-  async regenerate(caller: Caller, sourceId: string, overrides: Partial<UserPreferences>, now: Date): Promise<DeliverableOutcome> {
+  async regenerate(
+    caller: Caller,
+    sourceId: string,
+    overrides: Partial<UserPreferences>,
+    now: Date,
+  ): Promise<DeliverableOutcome> {
     const { header, stages } = await this.deps.tracking.workflow(caller, sourceId);
     const stage2 = stages.find((s) => s.stage === 2);
-    if (!stage2 || stage2.stage !== 2) throw conflict(`Workflow ${sourceId} has no user modifications to reuse yet.`);
+    if (!stage2 || stage2.stage !== 2)
+      throw conflict(`Workflow ${sourceId} has no user modifications to reuse yet.`);
     await this.deps.documents.get(caller, header.document_id);
     const preferences: UserPreferences = { ...stage2.user_preferences, ...overrides };
     if (preferences.document_template !== 'custom') delete preferences.template_customization;
@@ -132,15 +159,25 @@ export class ExportRequests {
     return this.awaitDeliverable(caller, workflowId);
   }
 
-  private async start(caller: Caller, workflowId: string, input: Omit<WorkflowStart, 'export_workflow_id' | 'owner' | 'started_at'>) {
+  private async start(
+    caller: Caller,
+    workflowId: string,
+    input: Omit<WorkflowStart, 'export_workflow_id' | 'owner' | 'started_at'>,
+  ) {
     const owner = caller.oid ? { email: caller.email, oid: caller.oid } : { email: caller.email };
-    await this.control.start(exportWorkflowName, workflowId, { export_workflow_id: workflowId, owner, ...input });
+    await this.control.start(exportWorkflowName, workflowId, {
+      export_workflow_id: workflowId,
+      owner,
+      ...input,
+    });
   }
 
   private async requireExtracted(caller: Caller, documentId: string): Promise<void> {
     const document = await this.deps.documents.get(caller, documentId);
     if (document.status !== 'extracted') {
-      throw conflict(`Document ${documentId} has no extracted data yet: POST /api/v1/docs/${documentId}/extract first.`);
+      throw conflict(
+        `Document ${documentId} has no extracted data yet: POST /api/v1/docs/${documentId}/extract first.`,
+      );
     }
   }
 
@@ -160,7 +197,11 @@ export class ExportRequests {
   private async failIfFailed(caller: Caller, workflowId: string, header?: WorkflowHeader): Promise<void> {
     const current = header ?? (await this.deps.tracking.header(caller.email, workflowId));
     if (current?.status === 'failed') {
-      throw unavailable('The export', 30, `Export ${workflowId} failed: ${current.error_message ?? 'see the workflow record'}`);
+      throw unavailable(
+        'The export',
+        30,
+        `Export ${workflowId} failed: ${current.error_message ?? 'see the workflow record'}`,
+      );
     }
   }
 }

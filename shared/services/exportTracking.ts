@@ -3,7 +3,13 @@ import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
 import { notFound } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
-import { stageId, type StageRecord, type TrackingRecord, type WorkflowHeader, type WorkflowStatus } from '../domain/exportRecords';
+import {
+  stageId,
+  type StageRecord,
+  type TrackingRecord,
+  type WorkflowHeader,
+  type WorkflowStatus,
+} from '../domain/exportRecords';
 
 type Stored = TrackingRecord & OwnedRecord;
 
@@ -28,13 +34,22 @@ export class ExportTrackingStore {
     return item?.type === 'workflow' ? item : undefined;
   }
 
-  async stage<S extends StageRecord['stage']>(owner: string, workflowId: string, stage: S): Promise<Extract<StageRecord, { stage: S }> | undefined> {
+  async stage<S extends StageRecord['stage']>(
+    owner: string,
+    workflowId: string,
+    stage: S,
+  ): Promise<Extract<StageRecord, { stage: S }> | undefined> {
     const item = await this.items.read(owner, stageId(workflowId, stage));
-    return item?.type === 'stage' && item.stage === stage ? (item as Extract<StageRecord, { stage: S }>) : undefined;
+    return item?.type === 'stage' && item.stage === stage
+      ? (item as Extract<StageRecord, { stage: S }>)
+      : undefined;
   }
 
   /** The caller's workflow with its stages so far; another user's answers like a missing one. */
-  async workflow(caller: Caller, workflowId: string): Promise<{ header: WorkflowHeader; stages: StageRecord[] }> {
+  async workflow(
+    caller: Caller,
+    workflowId: string,
+  ): Promise<{ header: WorkflowHeader; stages: StageRecord[] }> {
     const header = await this.header(caller.email, workflowId);
     if (!header || !ownsRecord(caller, header)) throw notFound(`Export workflow ${workflowId}`);
     const page = await this.items.query(caller.email, {
@@ -47,7 +62,10 @@ export class ExportTrackingStore {
   }
 
   /** The caller's workflows, newest first, one entry per workflow. */
-  async history(caller: Caller, filter: HistoryFilter): Promise<{ items: WorkflowHeader[]; continuation?: string }> {
+  async history(
+    caller: Caller,
+    filter: HistoryFilter,
+  ): Promise<{ items: WorkflowHeader[]; continuation?: string }> {
     const conditions = ["c.type = 'workflow'"];
     const parameters: SqlParameter[] = [];
     if (filter.status) {
@@ -65,7 +83,9 @@ export class ExportTrackingStore {
       limit: filter.limit,
       continuation: decodeContinuation(filter.continuation),
     });
-    const headers = page.items.filter((i): i is WorkflowHeader & OwnedRecord => i.type === 'workflow' && ownsRecord(caller, i));
+    const headers = page.items.filter(
+      (i): i is WorkflowHeader & OwnedRecord => i.type === 'workflow' && ownsRecord(caller, i),
+    );
     return { items: headers, continuation: encodeContinuation(page.continuation) };
   }
 }

@@ -72,7 +72,11 @@ export class ExportWorkflowService {
     };
   }
 
-  private async updateHeader(owner: Owner, workflowId: string, changes: Partial<WorkflowHeader> & { status: WorkflowStatus }): Promise<void> {
+  private async updateHeader(
+    owner: Owner,
+    workflowId: string,
+    changes: Partial<WorkflowHeader> & { status: WorkflowStatus },
+  ): Promise<void> {
     const header = await this.tracking.header(owner.email, workflowId);
     if (!header) throw new Error(`Workflow ${workflowId} has no header record.`);
     await this.tracking.save({ ...header, ...changes, updated_at: new Date().toISOString() });
@@ -115,7 +119,9 @@ export class ExportWorkflowService {
       document_type: document.document_type,
       file_name: document.file_name,
       ...(document.extraction_method ? { extraction_method: document.extraction_method } : {}),
-      ...(document.extraction_confidence !== undefined ? { extraction_confidence: document.extraction_confidence } : {}),
+      ...(document.extraction_confidence !== undefined
+        ? { extraction_confidence: document.extraction_confidence }
+        : {}),
       original_extracted_data: data,
       ai_summary: run.result,
       ai_metadata: run.metadata,
@@ -127,7 +133,10 @@ export class ExportWorkflowService {
   }
 
   /** Stage 2: the user's edits, diffed against the original, and their preferences. */
-  async recordUserModifications(start: WorkflowStart, modifications: UserModifications): Promise<{ stage_2_id: string; completed_at: string }> {
+  async recordUserModifications(
+    start: WorkflowStart,
+    modifications: UserModifications,
+  ): Promise<{ stage_2_id: string; completed_at: string }> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
     if (existing) return { stage_2_id: existing.id, completed_at: existing.timestamp };
     const stage1 = await this.requireStage1(start);
@@ -169,7 +178,11 @@ export class ExportWorkflowService {
     if (!stage2) throw new Error(`Workflow ${start.export_workflow_id} has no stage 2 record.`);
 
     const preferences = stage2.user_preferences;
-    const layout = layoutFor(preferences.document_template, preferences.template_customization, stage1.file_name);
+    const layout = layoutFor(
+      preferences.document_template,
+      preferences.template_customization,
+      stage1.file_name,
+    );
     const final = await this.ai.finalize({
       document_type: stage1.document_type,
       file_name: stage1.file_name,
@@ -188,7 +201,12 @@ export class ExportWorkflowService {
       summary: final.result,
       data: stage2.modified_data,
       changes: stage2.changes,
-      document: { document_id: start.document_id, document_type: stage1.document_type, file_name: stage1.file_name, export_workflow_id: start.export_workflow_id },
+      document: {
+        document_id: start.document_id,
+        document_type: stage1.document_type,
+        file_name: stage1.file_name,
+        export_workflow_id: start.export_workflow_id,
+      },
     });
     const blobPath = `${start.owner.email}/${start.export_workflow_id}/${fileName}`;
     await this.files.put('exports', blobPath, file.bytes, file.mime_type);
@@ -229,7 +247,12 @@ export class ExportWorkflowService {
       traceability: [stage1.id, stage2.id, stageId(start.export_workflow_id, 3)],
     };
     await this.tracking.save(stage3);
-    await this.updateHeader(start.owner, start.export_workflow_id, { stage: 3, status: 'completed', completed_at: now, deliverable });
+    await this.updateHeader(start.owner, start.export_workflow_id, {
+      stage: 3,
+      status: 'completed',
+      completed_at: now,
+      deliverable,
+    });
     return deliverable;
   }
 
@@ -241,13 +264,17 @@ export class ExportWorkflowService {
   /** An activity failed for good: the workflow says so, readably. */
   async markFailed(start: WorkflowStart, message: string): Promise<void> {
     const header = await this.tracking.header(start.owner.email, start.export_workflow_id);
-    if (header) await this.updateHeader(start.owner, start.export_workflow_id, { status: 'failed', error_message: message.slice(0, 2000) });
+    if (header)
+      await this.updateHeader(start.owner, start.export_workflow_id, {
+        status: 'failed',
+        error_message: message.slice(0, 2000),
+      });
   }
 
   private async requireStage1(start: WorkflowStart): Promise<Stage1Record> {
     const stage1 = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
-    if (!stage1) throw new AppError('conflict', `Workflow ${start.export_workflow_id} has no stage 1 record.`);
+    if (!stage1)
+      throw new AppError('conflict', `Workflow ${start.export_workflow_id} has no stage 1 record.`);
     return stage1;
   }
 }
-

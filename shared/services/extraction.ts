@@ -28,9 +28,14 @@ export function uploadKind(contentType: string): 'csv' | 'json' | 'xlsx' | 'remo
 
 function parseCsv(bytes: Buffer): Json {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = Papa.parse<Record<string, Json>>(text, { header: true, dynamicTyping: true, skipEmptyLines: true });
+  const parsed = Papa.parse<Record<string, Json>>(text, {
+    header: true,
+    dynamicTyping: true,
+    skipEmptyLines: true,
+  });
   const fatal = parsed.errors.find((e) => e.type !== 'FieldMismatch');
-  if (fatal) throw invalidRequest(`The CSV file could not be read: ${fatal.message} (row ${fatal.row ?? '?'}).`);
+  if (fatal)
+    throw invalidRequest(`The CSV file could not be read: ${fatal.message} (row ${fatal.row ?? '?'}).`);
   return { columns: parsed.meta.fields ?? [], rows: parsed.data };
 }
 
@@ -62,7 +67,9 @@ function parseXlsx(bytes: Buffer): Json {
   const sheets = workbook.SheetNames.map((name) => {
     const sheet = workbook.Sheets[name];
     const rows = sheet ? XLSX.utils.sheet_to_json<Record<string, unknown>>(sheet, { defval: null }) : [];
-    const clean = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellValue(v)])));
+    const clean = rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellValue(v)])),
+    );
     return { name, columns: Object.keys(clean[0] ?? {}), rows: clean };
   });
   return { sheets };

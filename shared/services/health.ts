@@ -15,7 +15,10 @@ export interface HealthReport {
   checked_at: string;
 }
 
-async function probe(target: Pingable, timeoutMs: number): Promise<{ state: DependencyState; error?: string }> {
+async function probe(
+  target: Pingable,
+  timeoutMs: number,
+): Promise<{ state: DependencyState; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -32,7 +35,12 @@ async function probe(target: Pingable, timeoutMs: number): Promise<{ state: Depe
 
 /** Each dependency's state; Cosmos and Blob are required, the AI services fall back to local ones. */
 export async function checkHealth(
-  deps: { cosmos: Pingable; blob: Pingable; openaiConfigured: boolean; documentIntelligenceConfigured: boolean },
+  deps: {
+    cosmos: Pingable;
+    blob: Pingable;
+    openaiConfigured: boolean;
+    documentIntelligenceConfigured: boolean;
+  },
   timeoutMs = 3000,
 ): Promise<HealthReport> {
   const [cosmos, blob] = await Promise.all([probe(deps.cosmos, timeoutMs), probe(deps.blob, timeoutMs)]);

@@ -13,7 +13,11 @@ export interface PurgeOutcome {
  * Completed instance history is never purged by Durable itself; keeping it past the retention
  * would break the 30-day promise, so housekeeping removes it.
  */
-export async function purgeExpiredInstances(history: InstanceHistory, now: Date, retentionDays: number): Promise<PurgeOutcome> {
+export async function purgeExpiredInstances(
+  history: InstanceHistory,
+  now: Date,
+  retentionDays: number,
+): Promise<PurgeOutcome> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const purged = await history.purgeFinishedBefore(cutoff);
   return { cutoff: cutoff.toISOString(), purged };

@@ -32,7 +32,10 @@ const invoice = {
 
 beforeAll(async () => {
   proxy = await startFaultyProxy(cosmos.endpoint);
-  host = await startHost({ COSMOS: `AccountEndpoint=${proxy.url}/;AccountKey=${cosmos.key};`, COSMOS_DATABASE: database });
+  host = await startHost({
+    COSMOS: `AccountEndpoint=${proxy.url}/;AccountKey=${cosmos.key};`,
+    COSMOS_DATABASE: database,
+  });
 }, 90_000);
 afterAll(async () => {
   await host?.stop();
@@ -40,30 +43,61 @@ afterAll(async () => {
 });
 
 async function newInvoice(api: ApiClient): Promise<string> {
-  const created = await api.post('/api/v1/docs', { file_name: 'invoice-100.pdf', document_type: 'invoice', extracted_data: invoice });
+  const created = await api.post('/api/v1/docs', {
+    file_name: 'invoice-100.pdf',
+    document_type: 'invoice',
+    extracted_data: invoice,
+  });
   expect(created.status).toBe(201);
   return created.json<{ document_id: string }>().document_id;
 }
 
 async function review(api: ApiClient, documentId: string) {
-  const response = await api.post(`/api/v1/docs/${documentId}/export`, { use_ai_review: true, format: 'csv' });
+  const response = await api.post(`/api/v1/docs/${documentId}/export`, {
+    use_ai_review: true,
+    format: 'csv',
+  });
   expect(response.status).toBe(200);
-  return response.json<{ export_workflow_id: string; status: string; stage: number; ai_summary: Record<string, unknown>; links: Record<string, string> }>();
+  return response.json<{
+    export_workflow_id: string;
+    status: string;
+    stage: number;
+    ai_summary: Record<string, unknown>;
+    links: Record<string, string>;
+  }>();
 }
 
-const edited = { ...invoice, CustomerName: 'Microsoft Corporation', Items: [...invoice.Items, { Description: 'Support', Amount: 20 }] };
+const edited = {
+  ...invoice,
+  CustomerName: 'Microsoft Corporation',
+  Items: [...invoice.Items, { Description: 'Support', Amount: 20 }],
+};
 
 describe('three-stage export workflow', () => {
   it('when a user reviews, edits and exports, then each stage is recorded and the CSV comes back with its hash', async () => {
     const api = apiClient(host.url, newUser('ana'));
     const documentId = await newInvoice(api);
     const stage1 = await review(api, documentId);
-    expect(stage1).toMatchObject({ status: 'awaiting_user_review', stage: 1, links: { status: `/api/v1/exports/${stage1.export_workflow_id}` } });
-    expect(Object.keys(stage1.ai_summary).sort()).toEqual(['financials', 'key_fields', 'overview', 'recommendations', 'risks']);
+    expect(stage1).toMatchObject({
+      status: 'awaiting_user_review',
+      stage: 1,
+      links: { status: `/api/v1/exports/${stage1.export_workflow_id}` },
+    });
+    expect(Object.keys(stage1.ai_summary).sort()).toEqual([
+      'financials',
+      'key_fields',
+      'overview',
+      'recommendations',
+      'risks',
+    ]);
     expect(JSON.stringify(stage1.links)).not.toMatch(/runtime\/webhooks|code=/);
 
     const waiting = await api.get(`/api/v1/exports/${stage1.export_workflow_id}`);
-    expect(waiting.json()).toMatchObject({ status: 'awaiting_user_review', runtime_status: 'Running', stages: [{ stage: 1 }] });
+    expect(waiting.json()).toMatchObject({
+      status: 'awaiting_user_review',
+      runtime_status: 'Running',
+      stages: [{ stage: 1 }],
+    });
 
     const editingStarted = new Date(Date.now() - 95_000).toISOString();
     const file = await api.post(`/api/v1/docs/${documentId}/export`, {
@@ -77,7 +111,9 @@ describe('three-stage export workflow', () => {
     });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="invoice-100-standard\.csv"/);
+    expect(file.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="invoice-100-standard\.csv"/,
+    );
     expect(file.headers.get('x-export-workflow-id')).toBe(stage1.export_workflow_id);
     expect(file.headers.get('x-content-sha256')).toBe(createHash('sha256').update(file.bytes).digest('hex'));
     expect(file.bytes.toString('utf8')).toContain('Support');
@@ -89,26 +125,50 @@ describe('three-stage export workflow', () => {
     }>();
     expect(done).toMatchObject({ status: 'completed', runtime_status: 'Completed' });
     const [s1, s2, s3] = done.stages;
-    expect(s1).toMatchObject({ id: `${stage1.export_workflow_id}:1`, stage_name: 'initial_ai_summary', ai_metadata: { model: 'local-summarizer' }, extraction_method: 'provided' });
+    expect(s1).toMatchObject({
+      id: `${stage1.export_workflow_id}:1`,
+      stage_name: 'initial_ai_summary',
+      ai_metadata: { model: 'local-summarizer' },
+      extraction_method: 'provided',
+    });
     expect(s2).toMatchObject({
       stage_name: 'user_modifications',
       stage_1_id: `${stage1.export_workflow_id}:1`,
       changes: {
-        modifications: [{ path: '$.CustomerName', old_value: 'MICROSOFT CORPORATION', new_value: 'Microsoft Corporation' }],
+        modifications: [
+          { path: '$.CustomerName', old_value: 'MICROSOFT CORPORATION', new_value: 'Microsoft Corporation' },
+        ],
         additions: [{ path: '$.Items[2]', new_value: { Description: 'Support', Amount: 20 } }],
         counts: { modifications: 1, additions: 1, deletions: 0, total: 2 },
       },
-      user_preferences: { format: 'csv', document_template: 'standard', transformation_instructions: 'Keep amounts as numbers' },
+      user_preferences: {
+        format: 'csv',
+        document_template: 'standard',
+        transformation_instructions: 'Keep amounts as numbers',
+      },
       user_action_metrics: { edit_count: 4 },
     });
-    expect((s2?.user_action_metrics as { editing_time_seconds: number }).editing_time_seconds).toBeGreaterThanOrEqual(95);
+    expect(
+      (s2?.user_action_metrics as { editing_time_seconds: number }).editing_time_seconds,
+    ).toBeGreaterThanOrEqual(95);
     expect(s3).toMatchObject({
       stage_name: 'final_deliverable',
       status: 'completed',
-      deliverable: { format: 'csv', file_size: file.bytes.length, sha256: file.headers.get('x-content-sha256') },
-      traceability: [`${stage1.export_workflow_id}:1`, `${stage1.export_workflow_id}:2`, `${stage1.export_workflow_id}:3`],
+      deliverable: {
+        format: 'csv',
+        file_size: file.bytes.length,
+        sha256: file.headers.get('x-content-sha256'),
+      },
+      traceability: [
+        `${stage1.export_workflow_id}:1`,
+        `${stage1.export_workflow_id}:2`,
+        `${stage1.export_workflow_id}:3`,
+      ],
     });
-    expect(s3?.workflow_metrics).toMatchObject({ total_duration_ms: expect.any(Number), generation_ms: expect.any(Number) });
+    expect(s3?.workflow_metrics).toMatchObject({
+      total_duration_ms: expect.any(Number),
+      generation_ms: expect.any(Number),
+    });
 
     const again = await api.post(`/api/v1/docs/${documentId}/export`, {
       use_ai_template_generation: true,
@@ -132,25 +192,40 @@ describe('three-stage export workflow', () => {
     const documentId = await newInvoice(api);
     const body = { use_ai_template_generation: true, data: edited };
 
-    const asJson = await api.post(`/api/v1/docs/${documentId}/export`, { ...body, format: 'json', document_template: 'detailed_analysis' });
+    const asJson = await api.post(`/api/v1/docs/${documentId}/export`, {
+      ...body,
+      format: 'json',
+      document_template: 'detailed_analysis',
+    });
     expect(asJson.status).toBe(200);
     expect(asJson.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const parsed = asJson.json<{ metadata: { export_workflow_id: string }; records: { summary: unknown; data: unknown; changes: { counts: { total: number } } }[] }>();
+    const parsed = asJson.json<{
+      metadata: { export_workflow_id: string };
+      records: { summary: unknown; data: unknown; changes: { counts: { total: number } } }[];
+    }>();
     expect(parsed.records[0]?.data).toEqual(edited);
     expect(parsed.records[0]?.changes.counts.total).toBe(2);
 
     const asXlsx = await api.post(`/api/v1/docs/${documentId}/export`, { ...body, format: 'excel' });
-    expect(asXlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(asXlsx.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     const workbook = XLSX.read(asXlsx.bytes, { type: 'buffer' });
     const firstSheet = workbook.Sheets[workbook.SheetNames[0] ?? ''];
     const rows = firstSheet ? XLSX.utils.sheet_to_json<Record<string, unknown>>(firstSheet) : [];
     expect(rows.length).toBe(3);
 
-    const asPdf = await api.post(`/api/v1/docs/${documentId}/export`, { ...body, format: 'pdf', document_template: 'executive_summary' });
+    const asPdf = await api.post(`/api/v1/docs/${documentId}/export`, {
+      ...body,
+      format: 'pdf',
+      document_template: 'executive_summary',
+    });
     expect(asPdf.headers.get('content-type')).toBe('application/pdf');
     expect(asPdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
-    const history = (await api.get(`/api/v1/exports/history?document_id=${documentId}`)).json<{ items: { status: string; format: string }[] }>();
+    const history = (await api.get(`/api/v1/exports/history?document_id=${documentId}`)).json<{
+      items: { status: string; format: string }[];
+    }>();
     expect(history.items.map((i) => [i.status, i.format])).toEqual([
       ['completed', 'pdf'],
       ['completed', 'xlsx'],
@@ -162,23 +237,41 @@ describe('three-stage export workflow', () => {
     const api = apiClient(host.url, newUser('carl'));
     const documentId = await newInvoice(api);
     const { export_workflow_id: id } = await review(api, documentId);
-    proxy.failNext((r) => r.method === 'POST' && r.path.includes('/colls/export_tracking/docs') && r.body.includes(`"${id}:3"`), 2);
+    proxy.failNext(
+      (r) =>
+        r.method === 'POST' && r.path.includes('/colls/export_tracking/docs') && r.body.includes(`"${id}:3"`),
+      2,
+    );
 
-    const file = await api.post(`/api/v1/docs/${documentId}/export`, { use_ai_template_generation: true, export_workflow_id: id, format: 'json', data: edited });
+    const file = await api.post(`/api/v1/docs/${documentId}/export`, {
+      use_ai_template_generation: true,
+      export_workflow_id: id,
+      format: 'json',
+      data: edited,
+    });
     expect(file.status).toBe(200);
     expect(proxy.failures()).toBeGreaterThanOrEqual(2);
 
-    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    const client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     const { resources } = await client
       .database(database)
       .container('export_tracking')
-      .items.query({ query: 'SELECT c.id FROM c WHERE c.export_workflow_id = @id', parameters: [{ name: '@id', value: id }] })
+      .items.query({
+        query: 'SELECT c.id FROM c WHERE c.export_workflow_id = @id',
+        parameters: [{ name: '@id', value: id }],
+      })
       .fetchAll();
     client.dispose();
     expect(resources.map((r: { id: string }) => r.id).sort()).toEqual([id, `${id}:1`, `${id}:2`, `${id}:3`]);
 
     const blobs: string[] = [];
-    const exports = BlobServiceClient.fromConnectionString(process.env.STORAGE ?? '').getContainerClient('exports');
+    const exports = BlobServiceClient.fromConnectionString(process.env.STORAGE ?? '').getContainerClient(
+      'exports',
+    );
     for await (const blob of exports.listBlobsFlat({ prefix: `${api.email}/${id}/` })) blobs.push(blob.name);
     expect(blobs).toEqual([`${api.email}/${id}/invoice-100-standard.json`]);
   });
@@ -191,7 +284,12 @@ describe('three-stage export workflow', () => {
     const attempts = [
       eve.get(`/api/v1/docs/${documentId}`),
       eve.post(`/api/v1/docs/${documentId}/export`, { use_ai_review: true }),
-      eve.post(`/api/v1/docs/${documentId}/export`, { use_ai_template_generation: true, export_workflow_id: id, format: 'csv', data: {} }),
+      eve.post(`/api/v1/docs/${documentId}/export`, {
+        use_ai_template_generation: true,
+        export_workflow_id: id,
+        format: 'csv',
+        data: {},
+      }),
       eve.get(`/api/v1/exports/${id}`),
       eve.get(`/api/v1/exports/${id}/download`),
       eve.post(`/api/v1/exports/${id}/regenerate`, {}),
@@ -227,13 +325,24 @@ describe('three-stage export workflow', () => {
   it('when a workflow is regenerated as PDF and compared, then only the preferences and file differ', async () => {
     const api = apiClient(host.url, newUser('gil'));
     const documentId = await newInvoice(api);
-    const first = await api.post(`/api/v1/docs/${documentId}/export`, { use_ai_template_generation: true, format: 'csv', data: edited });
+    const first = await api.post(`/api/v1/docs/${documentId}/export`, {
+      use_ai_template_generation: true,
+      format: 'csv',
+      data: edited,
+    });
     const a = first.headers.get('x-export-workflow-id') ?? '';
-    const second = await api.post(`/api/v1/exports/${a}/regenerate`, { format: 'pdf', document_template: 'executive_summary' });
+    const second = await api.post(`/api/v1/exports/${a}/regenerate`, {
+      format: 'pdf',
+      document_template: 'executive_summary',
+    });
     expect(second.status).toBe(200);
     const b = second.headers.get('x-export-workflow-id') ?? '';
     expect(b).not.toBe(a);
-    expect((await api.get(`/api/v1/exports/${b}`)).json()).toMatchObject({ regenerated_from: a, format: 'pdf', document_template: 'executive_summary' });
+    expect((await api.get(`/api/v1/exports/${b}`)).json()).toMatchObject({
+      regenerated_from: a,
+      format: 'pdf',
+      document_template: 'executive_summary',
+    });
 
     const comparison = (await api.get(`/api/v1/exports/${a}/compare/${b}`)).json<{
       data_changes: { counts: { total: number } };
@@ -241,7 +350,10 @@ describe('three-stage export workflow', () => {
       same_deliverable_content: boolean;
     }>();
     expect(comparison.data_changes.counts.total).toBe(0);
-    expect(comparison.preference_changes.modifications.map((m) => m.path).sort()).toEqual(['$.document_template', '$.format']);
+    expect(comparison.preference_changes.modifications.map((m) => m.path).sort()).toEqual([
+      '$.document_template',
+      '$.format',
+    ]);
     expect(comparison.same_deliverable_content).toBe(false);
   });
 
@@ -254,7 +366,10 @@ describe('three-stage export workflow', () => {
     let continuation: string | null = null;
     do {
       const query: string = continuation ? `&continuation=${encodeURIComponent(continuation)}` : '';
-      const page = (await api.get(`/api/v1/exports/history?limit=50${query}`)).json<{ items: { export_workflow_id: string }[]; continuation: string | null }>();
+      const page = (await api.get(`/api/v1/exports/history?limit=50${query}`)).json<{
+        items: { export_workflow_id: string }[];
+        continuation: string | null;
+      }>();
       expect(page.items.length).toBeLessThanOrEqual(50);
       seen.push(...page.items.map((i) => i.export_workflow_id));
       continuation = page.continuation;

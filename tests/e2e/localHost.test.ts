@@ -18,7 +18,9 @@ afterAll(async () => {
 
 describe('local host', () => {
   it('when started without connection settings, then it prints exactly one listening line on stdout', () => {
-    expect(host.stdout().trim().split('\n')).toEqual([expect.stringMatching(/^exportrail listening on http:\/\/localhost:\d+$/)]);
+    expect(host.stdout().trim().split('\n')).toEqual([
+      expect.stringMatching(/^exportrail listening on http:\/\/localhost:\d+$/),
+    ]);
   });
 
   it('when health is asked without a principal, then every dependency is reported and the AI ones are local', async () => {
@@ -26,7 +28,12 @@ describe('local host', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'healthy',
-      dependencies: { cosmos: { state: 'up' }, blob: { state: 'up' }, openai: 'local', document_intelligence: 'local' },
+      dependencies: {
+        cosmos: { state: 'up' },
+        blob: { state: 'up' },
+        openai: 'local',
+        document_intelligence: 'local',
+      },
     });
   });
 
@@ -34,7 +41,9 @@ describe('local host', () => {
     const response = await fetch(`${host.url}/api/v1/docs`);
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await response.json()).toEqual({ error: { code: 'unauthenticated', message: expect.any(String), details: [] } });
+    expect(await response.json()).toEqual({
+      error: { code: 'unauthenticated', message: expect.any(String), details: [] },
+    });
   });
 
   it('when a route is unknown, then a JSON 404', async () => {
@@ -51,10 +60,14 @@ describe('local host', () => {
   });
 
   it('when a signed-in caller lists documents, then an empty first page; a missing one is a 404', async () => {
-    const list = await fetch(`${host.url}/api/v1/docs?limit=10`, { headers: authHeaders('new.user@contoso.com') });
+    const list = await fetch(`${host.url}/api/v1/docs?limit=10`, {
+      headers: authHeaders('new.user@contoso.com'),
+    });
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual({ items: [], continuation: null });
-    const one = await fetch(`${host.url}/api/v1/docs/does-not-exist`, { headers: authHeaders('new.user@contoso.com') });
+    const one = await fetch(`${host.url}/api/v1/docs/does-not-exist`, {
+      headers: authHeaders('new.user@contoso.com'),
+    });
     expect(one.status).toBe(404);
   });
 
@@ -77,7 +90,11 @@ describe('local host start-up failures', () => {
   });
 
   it('when settings are malformed, then start-up stops listing every problem', async () => {
-    const result = await startHostExpectingFailure({ PORT: '0', EXPORT_WAIT_LIMIT_MS: 'soon', DURABLE_TASK_HUB: '!' });
+    const result = await startHostExpectingFailure({
+      PORT: '0',
+      EXPORT_WAIT_LIMIT_MS: 'soon',
+      DURABLE_TASK_HUB: '!',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/EXPORT_WAIT_LIMIT_MS/);
     expect(result.stderr).toMatch(/DURABLE_TASK_HUB/);

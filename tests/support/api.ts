@@ -2,11 +2,20 @@ import { authHeaders } from './principal';
 
 /** A small client for the local host's API, as the web app would call it. */
 export function apiClient(baseUrl: string, email: string) {
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       redirect: 'manual',
-      headers: { ...authHeaders(email), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...authHeaders(email),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const bytes = Buffer.from(await response.arrayBuffer());
@@ -20,7 +29,8 @@ export function apiClient(baseUrl: string, email: string) {
   return {
     email,
     get: (path: string) => request('GET', path),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      request('POST', path, body, headers),
   };
 }
 

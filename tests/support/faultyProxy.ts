@@ -15,7 +15,10 @@ export interface FaultyProxy {
 }
 
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
-  const rules: { match: (r: { method: string; path: string; body: string }) => boolean; remaining: number }[] = [];
+  const rules: {
+    match: (r: { method: string; path: string; body: string }) => boolean;
+    remaining: number;
+  }[] = [];
   let failures = 0;
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
@@ -33,7 +36,13 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
         return;
       }
       const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

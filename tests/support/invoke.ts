@@ -35,7 +35,10 @@ export async function call(handler: HttpHandler, init: Call = {}): Promise<CallR
     },
     body: body === undefined ? undefined : typeof body === 'string' ? { string: body } : { bytes: body },
   });
-  const response = (await handler(request, new InvocationContext({ invocationId: randomUUID() }))) as HttpResponseInit;
+  const response = (await handler(
+    request,
+    new InvocationContext({ invocationId: randomUUID() }),
+  )) as HttpResponseInit;
   const bytes =
     response.jsonBody !== undefined
       ? Buffer.from(JSON.stringify(response.jsonBody))
@@ -44,8 +47,13 @@ export async function call(handler: HttpHandler, init: Call = {}): Promise<CallR
         : Buffer.from(typeof response.body === 'string' ? response.body : '');
   return {
     status: response.status ?? 200,
-    headers: Object.fromEntries(Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])),
-    json: <T,>() => JSON.parse(bytes.toString('utf8')) as T,
+    headers: Object.fromEntries(
+      Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [
+        k.toLowerCase(),
+        v,
+      ]),
+    ),
+    json: <T>() => JSON.parse(bytes.toString('utf8')) as T,
     bytes,
   };
 }

@@ -15,11 +15,18 @@ const appRoot = path.resolve(__dirname, '..', '..');
  * Starts the compiled local host exactly as `npm start` does (`node dist/host/main.js`), on a
  * free port, and waits for its "listening" line.
  */
-export async function startHost(env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<RunningHost> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], {
-    cwd: appRoot,
-    env: { ...process.env, PORT: '0', ...env },
-  });
+export async function startHost(
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<RunningHost> {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [path.join(appRoot, 'dist/host/main.js')],
+    {
+      cwd: appRoot,
+      env: { ...process.env, PORT: '0', ...env },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -52,8 +59,13 @@ export async function startHost(env: Record<string, string | undefined> = {}, ti
 }
 
 /** Runs the host expecting it to fail at start; resolves with its exit code and stderr. */
-export function startHostExpectingFailure(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], { cwd: appRoot, env: { ...process.env, ...env } });
+export function startHostExpectingFailure(
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], {
+    cwd: appRoot,
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));

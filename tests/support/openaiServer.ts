@@ -10,7 +10,11 @@ import published from '../fixtures/azure-openai/chat_completions.json';
  */
 export interface OpenAiServer {
   endpoint: string;
-  requests: { path: string; headers: http.IncomingHttpHeaders; body: { messages: { role: string; content: string }[] } }[];
+  requests: {
+    path: string;
+    headers: http.IncomingHttpHeaders;
+    body: { messages: { role: string; content: string }[] };
+  }[];
   answer(...answers: (string | { status: number })[]): void;
   close(): Promise<void>;
 }
@@ -22,7 +26,11 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
-      requests.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) as OpenAiServer['requests'][number]['body'] });
+      requests.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(raw) as OpenAiServer['requests'][number]['body'],
+      });
       const next = queue.shift() ?? published.responses['200'].body.choices[0]?.message.content ?? '';
       if (typeof next !== 'string') {
         res.writeHead(next.status, { 'content-type': 'application/json', 'retry-after-ms': '1' });

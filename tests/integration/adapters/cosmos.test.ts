@@ -20,15 +20,29 @@ describe('CosmosStore', () => {
   it('when provisioned twice, then it is idempotent and export_tracking carries the 30-day TTL and indexes', async () => {
     await store.provision();
     if (config.cosmos.kind !== 'key') throw new Error('tests run on the emulator');
-    const client = new CosmosClient({ endpoint: config.cosmos.endpoint, key: config.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    const client = new CosmosClient({
+      endpoint: config.cosmos.endpoint,
+      key: config.cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     const { resource } = await client.database(config.cosmos.database).container('export_tracking').read();
     expect(resource?.defaultTtl).toBe(exportTrackingTtlSeconds);
     expect(resource?.partitionKey?.paths).toEqual(['/owner_email']);
     const paths = resource?.indexingPolicy?.includedPaths?.map((p) => p.path) ?? [];
-    expect(paths).toEqual(expect.arrayContaining(['/document_id/?', '/stage/?', '/timestamp/?', '/status/?']));
-    expect(resource?.indexingPolicy?.compositeIndexes?.[0]?.map((p) => p.path)).toEqual(['/owner_email', '/timestamp']);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/document_id/?', '/stage/?', '/timestamp/?', '/status/?']),
+    );
+    expect(resource?.indexingPolicy?.compositeIndexes?.[0]?.map((p) => p.path)).toEqual([
+      '/owner_email',
+      '/timestamp',
+    ]);
     const { resources } = await client.database(config.cosmos.database).containers.readAll().fetchAll();
-    expect(resources.map((c) => c.id).sort()).toEqual(['documents', 'export_jobs', 'export_schedules', 'export_tracking']);
+    expect(resources.map((c) => c.id).sort()).toEqual([
+      'documents',
+      'export_jobs',
+      'export_schedules',
+      'export_tracking',
+    ]);
     client.dispose();
   });
 
@@ -46,7 +60,9 @@ describe('CosmosStore', () => {
   it('when a record id is reused, then a Conflict (409) is raised', async () => {
     const notes = store.container<Note>('documents');
     await notes.create({ id: 'dup', owner_email: 'ana@x.io', text: 'a', timestamp: 't' });
-    await expect(notes.create({ id: 'dup', owner_email: 'ana@x.io', text: 'b', timestamp: 't' })).rejects.toMatchObject({
+    await expect(
+      notes.create({ id: 'dup', owner_email: 'ana@x.io', text: 'b', timestamp: 't' }),
+    ).rejects.toMatchObject({
       status: 409,
       code: 'conflict',
     });
@@ -67,7 +83,12 @@ describe('CosmosStore', () => {
   });
 
   it('when Cosmos cannot be reached, then the error is a 503 dependency_unavailable', async () => {
-    const down = new CosmosStore({ kind: 'key', endpoint: 'http://127.0.0.1:9/', key: 'a2V5', database: 'x' });
+    const down = new CosmosStore({
+      kind: 'key',
+      endpoint: 'http://127.0.0.1:9/',
+      key: 'a2V5',
+      database: 'x',
+    });
     const error: unknown = await down.provision().catch((e: unknown) => e);
     down.dispose();
     expect(error).toBeInstanceOf(AppError);

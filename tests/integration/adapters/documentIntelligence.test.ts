@@ -1,14 +1,19 @@
 import * as XLSX from 'xlsx';
 import { DocumentIntelligenceExtractor } from '../../../shared/adapters/documentIntelligence';
 import { ExtractionService, xlsxContentType } from '../../../shared/services/extraction';
-import { startDocumentIntelligenceServer, type DocumentIntelligenceServer } from '../../support/documentIntelligenceServer';
+import {
+  startDocumentIntelligenceServer,
+  type DocumentIntelligenceServer,
+} from '../../support/documentIntelligenceServer';
 
 let server: DocumentIntelligenceServer;
 let extraction: ExtractionService;
 
 beforeAll(async () => {
   server = await startDocumentIntelligenceServer();
-  extraction = new ExtractionService(new DocumentIntelligenceExtractor({ endpoint: server.endpoint, apiKey: 'test-key' }));
+  extraction = new ExtractionService(
+    new DocumentIntelligenceExtractor({ endpoint: server.endpoint, apiKey: 'test-key' }),
+  );
 });
 afterAll(() => server.close());
 
@@ -41,7 +46,9 @@ describe('extraction with Document Intelligence', () => {
     server.failNext(503);
     server.failNext(503);
     server.failNext(503);
-    await expect(extraction.extract(Buffer.from('%PDF'), 'application/pdf', 'invoice')).rejects.toMatchObject({ status: 503 });
+    await expect(extraction.extract(Buffer.from('%PDF'), 'application/pdf', 'invoice')).rejects.toMatchObject(
+      { status: 503 },
+    );
   });
 });
 
@@ -49,9 +56,19 @@ describe('local extraction', () => {
   const local = new ExtractionService(undefined);
 
   it('when a CSV is uploaded, then rows keep numbers as numbers', async () => {
-    const result = await local.extract(Buffer.from('\uFEFFsku,qty,note\r\nA-1,3,"a, b"\r\nB-2,5,x\r\n'), 'text/csv', 'table');
+    const result = await local.extract(
+      Buffer.from('\uFEFFsku,qty,note\r\nA-1,3,"a, b"\r\nB-2,5,x\r\n'),
+      'text/csv',
+      'table',
+    );
     expect(result).toEqual({
-      data: { columns: ['sku', 'qty', 'note'], rows: [{ sku: 'A-1', qty: 3, note: 'a, b' }, { sku: 'B-2', qty: 5, note: 'x' }] },
+      data: {
+        columns: ['sku', 'qty', 'note'],
+        rows: [
+          { sku: 'A-1', qty: 3, note: 'a, b' },
+          { sku: 'B-2', qty: 5, note: 'x' },
+        ],
+      },
       method: 'local:csv',
       confidence: 1,
     });
@@ -59,19 +76,30 @@ describe('local extraction', () => {
 
   it('when an XLSX is uploaded, then every sheet is read with dates as ISO strings', async () => {
     const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(book, XLSX.utils.json_to_sheet([{ id: 1, when: new Date(Date.UTC(2026, 0, 2)) }]), 'Orders');
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.json_to_sheet([{ id: 1, when: new Date(Date.UTC(2026, 0, 2)) }]),
+      'Orders',
+    );
     const bytes = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
     const result = await local.extract(bytes, xlsxContentType, 'table');
-    const sheets = (result.data as { sheets: { name: string; rows: { id: number; when: string }[] }[] }).sheets;
+    const sheets = (result.data as { sheets: { name: string; rows: { id: number; when: string }[] }[] })
+      .sheets;
     expect(sheets[0]?.name).toBe('Orders');
     expect(sheets[0]?.rows[0]?.id).toBe(1);
     expect(sheets[0]?.rows[0]?.when).toMatch(/^2026-01-0[12]T/);
   });
 
   it('when a JSON array is uploaded, then it becomes rows; a scalar is refused', async () => {
-    expect((await local.extract(Buffer.from('[{"a":1}]'), 'application/json', 'x')).data).toEqual({ rows: [{ a: 1 }] });
-    await expect(local.extract(Buffer.from('42'), 'application/json', 'x')).rejects.toMatchObject({ status: 400 });
-    await expect(local.extract(Buffer.from('{oops'), 'application/json', 'x')).rejects.toMatchObject({ status: 400 });
+    expect((await local.extract(Buffer.from('[{"a":1}]'), 'application/json', 'x')).data).toEqual({
+      rows: [{ a: 1 }],
+    });
+    await expect(local.extract(Buffer.from('42'), 'application/json', 'x')).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(local.extract(Buffer.from('{oops'), 'application/json', 'x')).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('when a PDF arrives and Document Intelligence is not configured, then 503 names the missing setting', async () => {
@@ -82,6 +110,8 @@ describe('local extraction', () => {
   });
 
   it('when the type is not supported, then 415', async () => {
-    await expect(local.extract(Buffer.from('x'), 'application/zip', 'x')).rejects.toMatchObject({ status: 415 });
+    await expect(local.extract(Buffer.from('x'), 'application/zip', 'x')).rejects.toMatchObject({
+      status: 415,
+    });
   });
 });

@@ -50,7 +50,12 @@ describe('exportWorkflow review window', () => {
     const late = requests.submitEdits(
       caller,
       document.document_id,
-      { export_workflow_id: workflowId, format: 'csv', data: { po: 'PO-1', total: 6 }, document_template: 'standard' },
+      {
+        export_workflow_id: workflowId,
+        format: 'csv',
+        data: { po: 'PO-1', total: 6 },
+        document_template: 'standard',
+      },
       new Date(),
     );
     await expect(late).rejects.toMatchObject({ status: 409, message: expect.stringContaining('expired') });
@@ -59,7 +64,11 @@ describe('exportWorkflow review window', () => {
   it('when edits arrive within the window, then the timer is cancelled and the workflow completes', async () => {
     const services = await readyServices();
     const caller = { email: newUser('jon') };
-    const document = await services.documents.createFromData(caller, { file_name: 'r.json', document_type: 'receipt', extracted_data: { total: 9 } });
+    const document = await services.documents.createFromData(caller, {
+      file_name: 'r.json',
+      document_type: 'receipt',
+      extracted_data: { total: 9 },
+    });
     const workflowId = randomUUID();
     await harness.client.startNew('exportWorkflow', {
       instanceId: workflowId,

@@ -14,11 +14,20 @@ describe('detectChanges', () => {
   };
 
   it('when nothing changed, then there are no changes', () => {
-    expect(detectChanges(original, structuredClone(original)).counts).toEqual({ modifications: 0, additions: 0, deletions: 0, total: 0 });
+    expect(detectChanges(original, structuredClone(original)).counts).toEqual({
+      modifications: 0,
+      additions: 0,
+      deletions: 0,
+      total: 0,
+    });
   });
 
   it('when fields change through nested objects and line items, then each is a modification with its JSON path', () => {
-    const edited = structuredClone(original) as { customer: { address: { city: string } }; items: { amount: number }[]; total: number };
+    const edited = structuredClone(original) as {
+      customer: { address: { city: string } };
+      items: { amount: number }[];
+      total: number;
+    };
     edited.customer.address.city = 'Seattle';
     edited.items[1] = { ...edited.items[1], amount: 35 };
     edited.total = 115;
@@ -32,7 +41,7 @@ describe('detectChanges', () => {
   it('when a line item and a field are added and another removed, then they are additions and deletions', () => {
     const edited = {
       ...(original as object),
-      items: [...((original as { items: Json[] }).items.slice(0, 2))],
+      items: [...(original as { items: Json[] }).items.slice(0, 2)],
       po_number: 'PO-9',
       notes: undefined,
     } as unknown as Json;
@@ -51,6 +60,8 @@ describe('detectChanges', () => {
   });
 
   it('when a value changes type, then it is one modification', () => {
-    expect(detectChanges({ a: { b: 1 } }, { a: 'flat' }).modifications).toEqual([{ path: '$.a', old_value: { b: 1 }, new_value: 'flat' }]);
+    expect(detectChanges({ a: { b: 1 } }, { a: 'flat' }).modifications).toEqual([
+      { path: '$.a', old_value: { b: 1 }, new_value: 'flat' },
+    ]);
   });
 });

@@ -24,7 +24,10 @@ describe('Router', () => {
   });
 
   it('when the method is not allowed, then the allowed methods are listed', () => {
-    expect(router.match('DELETE', '/api/v1/docs')).toEqual({ kind: 'methodNotAllowed', allowed: ['GET', 'POST'] });
+    expect(router.match('DELETE', '/api/v1/docs')).toEqual({
+      kind: 'methodNotAllowed',
+      allowed: ['GET', 'POST'],
+    });
   });
 
   it('when nothing matches, then it is not found', () => {

@@ -8,7 +8,12 @@ const minimal = {
 describe('loadConfig', () => {
   it('when only connection strings are set, then defaults fill the rest and the AI services are local', () => {
     const config = loadConfig(minimal);
-    expect(config.cosmos).toEqual({ kind: 'key', endpoint: 'http://127.0.0.1:8081/', key: 'a2V5', database: 'exportrail' });
+    expect(config.cosmos).toEqual({
+      kind: 'key',
+      endpoint: 'http://127.0.0.1:8081/',
+      key: 'a2V5',
+      database: 'exportrail',
+    });
     expect(config.blob).toEqual({ kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' });
     expect(config.openai).toBeUndefined();
     expect(config.documentIntelligence).toBeUndefined();
@@ -22,7 +27,11 @@ describe('loadConfig', () => {
       STORAGE__clientId: 'cid',
       COSMOS__accountEndpoint: 'https://acct.documents.azure.com:443/',
     });
-    expect(config.blob).toEqual({ kind: 'identity', serviceUri: 'https://acct.blob.core.windows.net', clientId: 'cid' });
+    expect(config.blob).toEqual({
+      kind: 'identity',
+      serviceUri: 'https://acct.blob.core.windows.net',
+      clientId: 'cid',
+    });
     expect(config.cosmos.kind).toBe('identity');
   });
 
@@ -44,7 +53,13 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['STORAGE', 'COSMOS', 'AZURE_OPENAI_ENDPOINT', 'EXPORT_WAIT_LIMIT_MS', 'SCHEDULED_EXPORTS_CRON']) {
+    for (const name of [
+      'STORAGE',
+      'COSMOS',
+      'AZURE_OPENAI_ENDPOINT',
+      'EXPORT_WAIT_LIMIT_MS',
+      'SCHEDULED_EXPORTS_CRON',
+    ]) {
       expect(problems).toContain(name);
     }
   });

@@ -4,7 +4,9 @@ import { notFound, unavailable } from '../../../shared/core/errors';
 import { authenticated, readJson } from '../../../shared/http/endpoint';
 import { authHeaders } from '../../support/principal';
 
-function request(init: { method?: string; headers?: Record<string, string>; body?: string } = {}): HttpRequest {
+function request(
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): HttpRequest {
   return new HttpRequest({
     method: init.method ?? 'POST',
     url: 'http://localhost/api/v1/things',
@@ -15,7 +17,9 @@ function request(init: { method?: string; headers?: Record<string, string>; body
 
 function contextCollectingLogs(): { context: InvocationContext; lines: string[] } {
   const lines: string[] = [];
-  const context = new InvocationContext({ logHandler: (_level, ...args) => lines.push(args.map(String).join(' ')) });
+  const context = new InvocationContext({
+    logHandler: (_level, ...args) => lines.push(args.map(String).join(' ')),
+  });
   return { context, lines };
 }
 
@@ -26,12 +30,17 @@ describe('authenticated endpoint', () => {
     const { context } = contextCollectingLogs();
     const response = (await echoCaller(request(), context)) as HttpResponseInit;
     expect(response.status).toBe(401);
-    expect(response.jsonBody).toEqual({ error: { code: 'unauthenticated', message: expect.any(String), details: [] } });
+    expect(response.jsonBody).toEqual({
+      error: { code: 'unauthenticated', message: expect.any(String), details: [] },
+    });
   });
 
   it('when a principal is sent, then the handler sees the caller', async () => {
     const { context } = contextCollectingLogs();
-    const response = (await echoCaller(request({ headers: authHeaders('A@B.io', 'oid-1') }), context)) as HttpResponseInit;
+    const response = (await echoCaller(
+      request({ headers: authHeaders('A@B.io', 'oid-1') }),
+      context,
+    )) as HttpResponseInit;
     expect(response.jsonBody).toEqual({ email: 'a@b.io', oid: 'oid-1' });
   });
 
@@ -40,7 +49,10 @@ describe('authenticated endpoint', () => {
     const failing = authenticated(async () => {
       throw new Error('secret connection string leaked at line 42');
     });
-    const response = (await failing(request({ headers: authHeaders('a@b.io') }), context)) as HttpResponseInit;
+    const response = (await failing(
+      request({ headers: authHeaders('a@b.io') }),
+      context,
+    )) as HttpResponseInit;
     expect(response.status).toBe(500);
     const requestId = (response.headers as Record<string, string>)['x-request-id'];
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -53,7 +65,10 @@ describe('authenticated endpoint', () => {
     const failing = authenticated(async () => {
       throw unavailable('Cosmos DB', 7);
     });
-    const response = (await failing(request({ headers: authHeaders('a@b.io') }), context)) as HttpResponseInit;
+    const response = (await failing(
+      request({ headers: authHeaders('a@b.io') }),
+      context,
+    )) as HttpResponseInit;
     expect(response.status).toBe(503);
     expect(response.headers).toEqual({ 'retry-after': '7' });
   });
@@ -63,7 +78,10 @@ describe('authenticated endpoint', () => {
     const failing = authenticated(async () => {
       throw notFound('The export');
     });
-    const response = (await failing(request({ headers: authHeaders('a@b.io') }), context)) as HttpResponseInit;
+    const response = (await failing(
+      request({ headers: authHeaders('a@b.io') }),
+      context,
+    )) as HttpResponseInit;
     expect(response).toMatchObject({ status: 404, jsonBody: { error: { code: 'not_found' } } });
   });
 });
@@ -74,14 +92,23 @@ describe('readJson', () => {
 
   it('when the body is malformed JSON, then 400 says so', async () => {
     const { context } = contextCollectingLogs();
-    const response = (await parse(request({ headers: authHeaders('a@b.io'), body: '{oops' }), context)) as HttpResponseInit;
-    expect(response).toMatchObject({ status: 400, jsonBody: { error: { code: 'invalid_request', message: 'The body is not valid JSON.' } } });
+    const response = (await parse(
+      request({ headers: authHeaders('a@b.io'), body: '{oops' }),
+      context,
+    )) as HttpResponseInit;
+    expect(response).toMatchObject({
+      status: 400,
+      jsonBody: { error: { code: 'invalid_request', message: 'The body is not valid JSON.' } },
+    });
   });
 
   it('when fields are wrong, then 400 names each bad field', async () => {
     const { context } = contextCollectingLogs();
     const body = JSON.stringify({ name: 5, size: 1.5 });
-    const response = (await parse(request({ headers: authHeaders('a@b.io'), body }), context)) as HttpResponseInit;
+    const response = (await parse(
+      request({ headers: authHeaders('a@b.io'), body }),
+      context,
+    )) as HttpResponseInit;
     const details = (response.jsonBody as { error: { details: { field: string }[] } }).error.details;
     expect(details.map((d) => d.field).sort()).toEqual(['name', 'size']);
   });

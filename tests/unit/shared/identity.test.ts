@@ -25,12 +25,16 @@ describe('resolveCaller', () => {
   });
 
   it('when only the xmlsoap email claim exists, then it is used', () => {
-    const header = principalHeader({ 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'x@y.io' });
+    const header = principalHeader({
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'x@y.io',
+    });
     expect(resolveCaller(header, null).email).toBe('x@y.io');
   });
 
   it('when no email claim exists, then the principal-name header is used', () => {
-    expect(resolveCaller(principalHeader({ name: 'n' }), 'Someone@Example.org').email).toBe('someone@example.org');
+    expect(resolveCaller(principalHeader({ name: 'n' }), 'Someone@Example.org').email).toBe(
+      'someone@example.org',
+    );
   });
 
   it('when no principal is presented, then the caller is unauthenticated', () => {
