@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LogSink } from './functionsCore';
-import { startLocalHost } from './localHost';
+import { startLocalHost, type LocalHost } from './localHost';
 
 /** `npm start`: the local host. Logs go to stderr; stdout carries the one "listening" line. */
 const log: LogSink = (level, category, message) => {
@@ -8,28 +8,38 @@ const log: LogSink = (level, category, message) => {
   process.stderr.write(`[${new Date().toISOString()}] ${level} ${category}: ${message}\n`);
 };
 
+let host: LocalHost | undefined;
+let stopping = false;
+
+/** Stops the host (emulators included) and exits; a signal during start-up waits for it to finish. */
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  log('information', 'host', `${signal} received, stopping`);
+  if (!host) return; // main() stops it as soon as it has started
+  host.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log('error', 'host', `stop failed: ${String(error)}`);
+      process.exit(1);
+    },
+  );
+}
+
 async function main(): Promise<void> {
+  // Handlers first: a supervisor may signal as soon as it sees the listening line.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
   const port = process.env.PORT === undefined ? 7071 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${process.env.PORT}".`);
-  const host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log });
+  host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log });
+  if (stopping) {
+    stopping = false;
+    return shutdown('signal during start-up');
+  }
   process.stdout.write(`exportrail listening on ${host.url}\n`);
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log('information', 'host', `${signal} received, stopping`);
-    host.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log('error', 'host', `stop failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

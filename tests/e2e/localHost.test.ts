@@ -78,6 +78,22 @@ describe('local host', () => {
   });
 });
 
+describe('local host timers and shutdown', () => {
+  it('when a timer function is run through the admin endpoint, then it runs at once as with Core Tools', async () => {
+    const response = await fetch(`${host.url}/admin/functions/housekeeping`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(202);
+    expect(host.stderr()).toMatch(/"event":"housekeeping_purged_instances".*"purged":0/);
+    expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('when stopped with SIGTERM, then it exits cleanly', async () => {
+    const other = await startHost({ STORAGE: '', COSMOS: '' });
+    const code = await other.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(other.stderr()).toContain('SIGTERM received, stopping');
+  }, 60_000);
+});
+
 describe('local host start-up failures', () => {
   it('when the port is taken, then it fails fast with a clear message', async () => {
     const blocker = net.createServer();
