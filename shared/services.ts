@@ -8,6 +8,8 @@ import { ExtractionService } from './services/extraction';
 import { ExportRequests } from './services/exportRequests';
 import { ExportTrackingStore } from './services/exportTracking';
 import { ExportWorkflowService } from './services/exportWorkflow';
+import { ExportJobsService } from './services/exportJobs';
+import { SchedulesService } from './services/schedules';
 import { appConfig, type AppConfig } from './config';
 import { DocumentsService, type DocumentRecord } from './services/documents';
 import { checkHealth, type HealthReport } from './services/health';
@@ -20,6 +22,8 @@ export class Services {
   readonly ai: DocumentAi;
   readonly tracking: ExportTrackingStore;
   readonly exportWorkflow: ExportWorkflowService;
+  readonly jobs: ExportJobsService;
+  readonly schedules: SchedulesService;
   private provisioned?: Promise<void>;
 
   constructor(readonly config: AppConfig) {
@@ -36,6 +40,13 @@ export class Services {
     );
     this.tracking = new ExportTrackingStore(this.cosmos.container('export_tracking'));
     this.exportWorkflow = new ExportWorkflowService(this.tracking, this.documents, this.ai, this.blob);
+    this.jobs = new ExportJobsService(
+      this.cosmos.container('export_jobs'),
+      { documents: this.cosmos.container('documents'), export_tracking: this.cosmos.container('export_tracking') },
+      this.blob,
+      { api: config.limits.jobFileRetentionDays, schedule: config.limits.instanceRetentionDays },
+    );
+    this.schedules = new SchedulesService(this.cosmos.container('export_schedules'), this.jobs);
   }
 
   /** Creates databases, containers and blob containers if missing; shared by all callers. */

@@ -6,7 +6,7 @@ import {
   StorageSharedKeyCredential,
   type ContainerClient,
 } from '@azure/storage-blob';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobConnection } from '../config';
 import { ensureError, notFound, unavailable } from '../core/errors';
 
@@ -97,6 +97,62 @@ export class BlobStore {
       if ((thrown as { statusCode?: number }).statusCode === 404) throw notFound('The file');
       throw mapBlobError(thrown);
     }
+  }
+
+  /** Uploads a stream as staged blocks committed once at the end: readers never see a partial file. */
+  async putStream(container: BlobContainerName, path: string, chunks: AsyncIterable<Uint8Array>, contentType: string): Promise<void> {
+    try {
+      await this.container(container)
+        .getBlockBlobClient(path)
+        .uploadStream(Readable.from(chunks), 8 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType } });
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  /**
+   * Stages one block of a blob without making it visible. Writing the same block id again
+   * replaces it, so a retried writer never duplicates its part.
+   */
+  async stageBlock(container: BlobContainerName, path: string, blockId: string, body: Uint8Array): Promise<void> {
+    try {
+      await this.container(container).getBlockBlobClient(path).stageBlock(blockId, body, body.length);
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  /** Makes the blob exactly these staged blocks, in order, in one atomic step. */
+  async commitBlocks(container: BlobContainerName, path: string, blockIds: string[], contentType: string): Promise<void> {
+    try {
+      await this.container(container)
+        .getBlockBlobClient(path)
+        .commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: contentType } });
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  /** Throws away a blob and any blocks staged for it (committing an empty list discards them). */
+  async discard(container: BlobContainerName, path: string): Promise<void> {
+    try {
+      const blob = this.container(container).getBlockBlobClient(path);
+      await blob.commitBlockList([]);
+      await blob.deleteIfExists();
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+  }
+
+  /** The names of the blobs under a prefix. */
+  async list(container: BlobContainerName, prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const blob of this.container(container).listBlobsFlat({ prefix })) names.push(blob.name);
+    } catch (thrown) {
+      throw mapBlobError(thrown);
+    }
+    return names;
   }
 
   async delete(container: BlobContainerName, path: string): Promise<void> {

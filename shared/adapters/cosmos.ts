@@ -103,6 +103,23 @@ export class OwnedContainer<T extends OwnedRecord> {
     }
   }
 
+  /**
+   * Replaces the record only if nobody changed it since it was read (its `_etag`); otherwise a
+   * Conflict. Keeps a slow writer from overwriting a newer state (a job cancelled meanwhile).
+   */
+  async replaceIfUnchanged(record: T): Promise<T> {
+    const etag = typeof record._etag === 'string' ? record._etag : undefined;
+    if (!etag) return this.upsert(record);
+    try {
+      const { resource } = await this.container
+        .item(record.id, record.owner_email)
+        .replace<T>(record, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return resource ?? record;
+    } catch (thrown) {
+      throw mapCosmosError(thrown);
+    }
+  }
+
   async read(ownerEmail: string, id: string): Promise<T | undefined> {
     try {
       const { resource } = await this.container.item(id, ownerEmail).read<T>();
@@ -127,24 +144,10 @@ export class OwnedContainer<T extends OwnedRecord> {
    * A page of the owner's records. `where` is a SQL condition on `c` using only `@`-parameters
    * (never concatenated values); the owner condition is always added.
    */
-  async query(
-    ownerEmail: string,
-    options: {
-      where?: string;
-      parameters?: SqlParameter[];
-      orderBy?: string;
-      limit: number;
-      continuation?: string;
-    },
-  ): Promise<Page<T>> {
-    const conditions = ['c.owner_email = @owner_email', ...(options.where ? [`(${options.where})`] : [])];
-    const query = {
-      query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`,
-      parameters: [{ name: '@owner_email', value: ownerEmail }, ...(options.parameters ?? [])],
-    };
+  async query(ownerEmail: string, options: OwnedQuery & { limit: number; continuation?: string }): Promise<Page<T>> {
     try {
       const page = await this.container.items
-        .query<T>(query, {
+        .query<T>(ownedSql(ownerEmail, '*', options), {
           partitionKey: ownerEmail,
           maxItemCount: options.limit,
           continuationToken: options.continuation,
@@ -155,6 +158,70 @@ export class OwnedContainer<T extends OwnedRecord> {
       throw mapCosmosError(thrown);
     }
   }
+
+  /** Up to `max` of the owner's records matching the query, across as many pages as it takes. */
+  async take(ownerEmail: string, options: OwnedQuery & { max: number }): Promise<T[]> {
+    try {
+      const iterator = this.container.items.query<T>(ownedSql(ownerEmail, '*', options), {
+        partitionKey: ownerEmail,
+        maxItemCount: Math.min(options.max, 1000),
+      });
+      return await drain(iterator, options.max);
+    } catch (thrown) {
+      throw mapCosmosError(thrown);
+    }
+  }
+
+  async count(ownerEmail: string, options: OwnedQuery): Promise<number> {
+    try {
+      const { resources } = await this.container.items
+        .query<number>(ownedSql(ownerEmail, 'VALUE COUNT(1)', options), { partitionKey: ownerEmail })
+        .fetchAll();
+      return resources.reduce((a, b) => a + b, 0);
+    } catch (thrown) {
+      throw mapCosmosError(thrown);
+    }
+  }
+
+  /**
+   * Records of every owner matching a condition: only for system work (timers), never for a
+   * request, which always stays inside its caller's partition.
+   */
+  async acrossOwners(options: { where: string; parameters?: SqlParameter[]; max: number }): Promise<T[]> {
+    try {
+      const iterator = this.container.items.query<T>(
+        { query: `SELECT * FROM c WHERE ${options.where}`, parameters: options.parameters ?? [] },
+        { maxItemCount: Math.min(options.max, 1000) },
+      );
+      return await drain(iterator, options.max);
+    } catch (thrown) {
+      throw mapCosmosError(thrown);
+    }
+  }
+}
+
+/** Reads a query to the end of its pages, up to `max` items. */
+async function drain<T>(iterator: { hasMoreResults(): boolean; fetchNext(): Promise<{ resources: T[] }> }, max: number): Promise<T[]> {
+  const items: T[] = [];
+  while (items.length < max && iterator.hasMoreResults()) {
+    const page = await iterator.fetchNext();
+    items.push(...page.resources);
+  }
+  return items.slice(0, max);
+}
+
+export interface OwnedQuery {
+  where?: string;
+  parameters?: SqlParameter[];
+  orderBy?: string;
+}
+
+function ownedSql(ownerEmail: string, select: string, options: OwnedQuery) {
+  const conditions = ['c.owner_email = @owner_email', ...(options.where ? [`(${options.where})`] : [])];
+  return {
+    query: `SELECT ${select} FROM c WHERE ${conditions.join(' AND ')}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`,
+    parameters: [{ name: '@owner_email', value: ownerEmail }, ...(options.parameters ?? [])],
+  };
 }
 
 /** The database and its containers, built once from config. */

@@ -29,7 +29,8 @@ export interface OrchestrationControl {
   status(
     instanceId: string,
   ): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown } | undefined>;
-  terminate(instanceId: string, reason: string): Promise<void>;
+  /** Terminates the instance if it is still pending or running; a finished one is left alone. */
+  terminateIfRunning(instanceId: string, reason: string): Promise<void>;
 }
 
 export function orchestrationControl(client: df.DurableClient): OrchestrationControl {
@@ -54,8 +55,11 @@ export function orchestrationControl(client: df.DurableClient): OrchestrationCon
         throw error;
       }
     },
-    async terminate(instanceId, reason) {
-      await client.terminate(instanceId, reason);
+    async terminateIfRunning(instanceId, reason) {
+      const status = await this.status(instanceId);
+      if (status && ['Pending', 'Running', 'ContinuedAsNew'].includes(status.runtimeStatus)) {
+        await client.terminate(instanceId, reason);
+      }
     },
   };
 }

@@ -1,0 +1,63 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext } from 'durable-functions';
+import { readyServices } from '../shared/services';
+import type { BatchOutcome, JobRef } from '../shared/services/exportJobs';
+
+/**
+ * A bulk export job (SPEC §4): plan → one activity per batch, progress recorded after each →
+ * finalize commits one file atomically. Instance id = job_id. Where the work is lives in the
+ * job record, so the orchestration only loops; `continueAsNew` keeps its history bounded.
+ */
+export const bulkExportName = 'bulkExport';
+export const planJob = 'bulkExport_plan';
+export const runBatch = 'bulkExport_runBatch';
+export const finalizeJob = 'bulkExport_finalize';
+export const markJobFailed = 'bulkExport_markFailed';
+
+/** Batches run per orchestration generation before it continues as new. */
+const batchesPerGeneration = 50;
+
+const retry = new df.RetryOptions(2000, 3);
+retry.backoffCoefficient = 2;
+
+function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
+  const ref = context.df.getInput<JobRef>();
+  try {
+    let outcome = (yield context.df.callActivityWithRetry(planJob, retry, ref)) as BatchOutcome;
+    for (let batches = 0; !outcome.done; batches++) {
+      if (batches === batchesPerGeneration) {
+        context.df.continueAsNew(ref);
+        return undefined;
+      }
+      outcome = (yield context.df.callActivityWithRetry(runBatch, retry, ref)) as BatchOutcome;
+      // Short on purpose: Durable caps custom status at 16 KB; details live in the job record.
+      context.df.setCustomStatus({ batch: outcome.batch, of: outcome.of });
+    }
+    yield context.df.callActivityWithRetry(finalizeJob, retry, ref);
+    return { status: 'completed' };
+  } catch (error) {
+    yield context.df.callActivity(markJobFailed, { ref, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+df.app.orchestration(bulkExportName, bulkExportOrchestrator);
+df.app.activity(planJob, { handler: async (ref: JobRef) => (await readyServices()).jobs.plan(ref) });
+df.app.activity(runBatch, { handler: async (ref: JobRef) => (await readyServices()).jobs.runBatch(ref) });
+df.app.activity(finalizeJob, {
+  handler: async (ref: JobRef) => {
+    const services = await readyServices();
+    const job = await services.jobs.finalize(ref);
+    if (job.schedule_id) await services.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
+    return { status: job.status };
+  },
+});
+df.app.activity(markJobFailed, {
+  handler: async (input: { ref: JobRef; message: string }) => {
+    const services = await readyServices();
+    const errorId = await services.jobs.markFailed(input.ref, input.message);
+    const job = await services.jobs.get({ email: input.ref.owner_email }, input.ref.job_id);
+    if (job.schedule_id) await services.schedules.recordRun(job.owner_email, job.schedule_id, 'failed');
+    return errorId;
+  },
+});
