@@ -36,7 +36,10 @@ function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Ta
     yield context.df.callActivityWithRetry(finalizeJob, retry, ref);
     return { status: 'completed' };
   } catch (error) {
-    yield context.df.callActivity(markJobFailed, { ref, message: error instanceof Error ? error.message : String(error) });
+    yield context.df.callActivity(markJobFailed, {
+      ref,
+      message: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
 }

@@ -9,7 +9,9 @@ import { readyServices } from '../shared/services';
 export const cancelExportJob = authenticated(async ({ caller, http, context }) => {
   const jobId = http.params.job_id ?? '';
   const control = orchestrationControl(df.getClient(context));
-  const job = await (await readyServices()).jobs.cancel(caller, jobId, () => control.terminateIfRunning(jobId, 'cancelled by the user'));
+  const job = await (
+    await readyServices()
+  ).jobs.cancel(caller, jobId, () => control.terminateIfRunning(jobId, 'cancelled by the user'));
   return json(200, jobView(job));
 });
 

@@ -11,4 +11,8 @@ export const createExportSchedule = authenticated(async ({ caller, http }) => {
   return json(201, scheduleView(schedule), { location: `/api/v1/export-schedules/${schedule.schedule_id}` });
 });
 
-app.http('createExportSchedule', { route: 'v1/export-schedules', methods: ['POST'], handler: createExportSchedule });
+app.http('createExportSchedule', {
+  route: 'v1/export-schedules',
+  methods: ['POST'],
+  handler: createExportSchedule,
+});

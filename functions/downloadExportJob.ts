@@ -16,7 +16,10 @@ export const downloadExportJob = authenticated(async ({ caller, http }): Promise
   const services = await readyServices();
   const job = await services.jobs.downloadable(caller, http.params.job_id ?? '', new Date());
   if (redirect === 'true') {
-    return { status: 302, headers: { location: await services.blob.readUrl(job.target.container, job.file.blob_path, 15) } };
+    return {
+      status: 302,
+      headers: { location: await services.blob.readUrl(job.target.container, job.file.blob_path, 15) },
+    };
   }
   const blob = await services.blob.get(job.target.container, job.file.blob_path);
   return {
@@ -31,4 +34,8 @@ export const downloadExportJob = authenticated(async ({ caller, http }): Promise
   };
 });
 
-app.http('downloadExportJob', { route: 'v1/export-jobs/{job_id}/download', methods: ['GET'], handler: downloadExportJob });
+app.http('downloadExportJob', {
+  route: 'v1/export-jobs/{job_id}/download',
+  methods: ['GET'],
+  handler: downloadExportJob,
+});

@@ -13,7 +13,9 @@ export const getExportSchedule = authenticated(async ({ caller, http }) => {
 /** PATCH /api/v1/export-schedules/{schedule_id} — changes fields; the whole schedule is validated again. */
 export const updateExportSchedule = authenticated(async ({ caller, http }) => {
   const changes = await readJson(http, z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }));
-  const schedule = await (await readyServices()).schedules.update(caller, http.params.schedule_id ?? '', changes, new Date());
+  const schedule = await (
+    await readyServices()
+  ).schedules.update(caller, http.params.schedule_id ?? '', changes, new Date());
   return json(200, scheduleView(schedule));
 });
 

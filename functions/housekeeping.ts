@@ -9,7 +9,11 @@ import { purgeExpiredInstances } from '../shared/services/housekeeping';
 export async function housekeeping(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = await readyServices();
   const now = new Date();
-  const outcome = await purgeExpiredInstances(instanceHistory(df.getClient(context)), now, services.config.limits.instanceRetentionDays);
+  const outcome = await purgeExpiredInstances(
+    instanceHistory(df.getClient(context)),
+    now,
+    services.config.limits.instanceRetentionDays,
+  );
   logEvent(context, 'info', 'housekeeping_purged_instances', { ...outcome });
   const expired = await services.jobs.expireFiles(now);
   logEvent(context, 'info', 'housekeeping_expired_job_files', { expired });

@@ -11,4 +11,8 @@ export const listExportSchedules = authenticated(async ({ caller, http }) => {
   return json(200, { items: page.items.map(scheduleView), continuation: page.continuation ?? null });
 });
 
-app.http('listExportSchedules', { route: 'v1/export-schedules', methods: ['GET'], handler: listExportSchedules });
+app.http('listExportSchedules', {
+  route: 'v1/export-schedules',
+  methods: ['GET'],
+  handler: listExportSchedules,
+});

@@ -30,7 +30,9 @@ export const jobRequestSchema = z
         document_id: z.string().trim().min(1).max(100).optional(),
         fields: z
           .record(
-            z.string().regex(fieldPath, 'field names are dotted identifiers such as extracted_data.InvoiceId'),
+            z
+              .string()
+              .regex(fieldPath, 'field names are dotted identifiers such as extracted_data.InvoiceId'),
             z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]),
           )
           .refine((f) => Object.keys(f).length <= 10, 'at most 10 field filters')
@@ -48,7 +50,10 @@ export const jobRequestSchema = z
       .transform((v) => v === 'gzip' || v === true),
   })
   .strict()
-  .refine((r) => new Set(r.data_types).size === r.data_types.length, { path: ['data_types'], message: 'must not repeat' })
+  .refine((r) => new Set(r.data_types).size === r.data_types.length, {
+    path: ['data_types'],
+    message: 'must not repeat',
+  })
   .refine((r) => !r.start_date || !r.end_date || Date.parse(r.start_date) <= Date.parse(r.end_date), {
     path: ['end_date'],
     message: 'must not be before start_date',
@@ -57,7 +62,10 @@ export const jobRequestSchema = z
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /** Where a data type's records live and which field dates them. */
-export const dataTypeSources: Record<DataType, { container: 'documents' | 'export_tracking'; dateField: string }> = {
+export const dataTypeSources: Record<
+  DataType,
+  { container: 'documents' | 'export_tracking'; dateField: string }
+> = {
   documents: { container: 'documents', dateField: 'created_at' },
   export_tracking: { container: 'export_tracking', dateField: 'timestamp' },
 };
@@ -70,7 +78,10 @@ export interface SqlFilter {
 
 /** `extracted_data.InvoiceId` → `c["extracted_data"]["InvoiceId"]`, from a validated path only. */
 function sqlPath(path: string): string {
-  if (!fieldPath.test(path)) throw invalidRequest(`"${path}" is not a field name.`, [{ field: 'filters.fields', message: 'invalid name' }]);
+  if (!fieldPath.test(path))
+    throw invalidRequest(`"${path}" is not a field name.`, [
+      { field: 'filters.fields', message: 'invalid name' },
+    ]);
   return `c${path
     .split('.')
     .map((p) => `["${p}"]`)
@@ -99,14 +110,25 @@ export function jobFilter(request: JobRequest, dataType: DataType): SqlFilter {
   }
   if (request.end_date) {
     // A bare date means the whole day.
-    const end = /^\d{4}-\d{2}-\d{2}$/.test(request.end_date) ? `${request.end_date}T23:59:59.999Z` : new Date(request.end_date).toISOString();
+    const end = /^\d{4}-\d{2}-\d{2}$/.test(request.end_date)
+      ? `${request.end_date}T23:59:59.999Z`
+      : new Date(request.end_date).toISOString();
     parameters.push({ name: `@p${parameters.length}`, value: end });
     conditions.push(`${dateField} <= @p${parameters.length - 1}`);
   }
   return { where: conditions.join(' AND ') || 'true', parameters };
 }
 
-const systemFields = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', 'ttl', 'owner_oid', 'owner_email']);
+const systemFields = new Set([
+  '_rid',
+  '_self',
+  '_etag',
+  '_attachments',
+  '_ts',
+  'ttl',
+  'owner_oid',
+  'owner_email',
+]);
 
 /** A stored record as an export row: the data type, without store internals or owner identifiers. */
 export function exportRow(dataType: DataType, stored: Record<string, unknown>): Record<string, unknown> {
@@ -181,7 +203,11 @@ export interface JobRecord {
 /** Blocks of one blob must have ids of one length: ten characters, base64-encoded. */
 export function blockId(kind: 'header' | 'footer' | { typeIndex: number; batchIndex: number }): string {
   const raw =
-    kind === 'header' ? 'hd-0000000' : kind === 'footer' ? 'ft-0000000' : `t${kind.typeIndex}-b${String(kind.batchIndex).padStart(6, '0')}`;
+    kind === 'header'
+      ? 'hd-0000000'
+      : kind === 'footer'
+        ? 'ft-0000000'
+        : `t${kind.typeIndex}-b${String(kind.batchIndex).padStart(6, '0')}`;
   return Buffer.from(raw).toString('base64');
 }
 

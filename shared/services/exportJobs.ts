@@ -16,7 +16,12 @@ import {
   type JobRequest,
 } from '../domain/jobs';
 import { inferColumnModel, type ColumnModel } from '../formats';
-import { writeExportBody, writeExportFooter, writeExportHeader, type PartedFormat } from '../formats/parts/partedExport';
+import {
+  writeExportBody,
+  writeExportFooter,
+  writeExportHeader,
+  type PartedFormat,
+} from '../formats/parts/partedExport';
 import { writeExport } from '../formats/writeExport';
 import { collect } from '../formats/output/generators';
 import { extensionFor, mimeTypeFor } from '../formats/formatNames';
@@ -26,10 +31,28 @@ type Stored = OwnedRecord & Record<string, unknown>;
 
 /** Blob operations the jobs need (the Blob adapter provides them). */
 export interface JobFileStore {
-  stageBlock(container: JobRecord['target']['container'], path: string, blockId: string, body: Uint8Array): Promise<void>;
-  commitBlocks(container: JobRecord['target']['container'], path: string, blockIds: string[], contentType: string): Promise<void>;
-  putStream(container: JobRecord['target']['container'], path: string, chunks: AsyncIterable<Uint8Array>, contentType: string): Promise<void>;
-  get(container: JobRecord['target']['container'], path: string): Promise<{ stream: Readable; contentLength?: number }>;
+  stageBlock(
+    container: JobRecord['target']['container'],
+    path: string,
+    blockId: string,
+    body: Uint8Array,
+  ): Promise<void>;
+  commitBlocks(
+    container: JobRecord['target']['container'],
+    path: string,
+    blockIds: string[],
+    contentType: string,
+  ): Promise<void>;
+  putStream(
+    container: JobRecord['target']['container'],
+    path: string,
+    chunks: AsyncIterable<Uint8Array>,
+    contentType: string,
+  ): Promise<void>;
+  get(
+    container: JobRecord['target']['container'],
+    path: string,
+  ): Promise<{ stream: Readable; contentLength?: number }>;
   discard(container: JobRecord['target']['container'], path: string): Promise<void>;
   delete(container: JobRecord['target']['container'], path: string): Promise<void>;
 }
@@ -95,7 +118,13 @@ export class ExportJobsService {
   async create(
     caller: Caller,
     request: JobRequest,
-    options: { id?: string; trigger?: 'api' | 'schedule'; schedule_id?: string; target?: JobRecord['target']; now: Date },
+    options: {
+      id?: string;
+      trigger?: 'api' | 'schedule';
+      schedule_id?: string;
+      target?: JobRecord['target'];
+      now: Date;
+    },
   ): Promise<JobRecord> {
     const jobId = options.id ?? randomUUID();
     const now = options.now.toISOString();
@@ -111,10 +140,21 @@ export class ExportJobsService {
       ...(options.schedule_id ? { schedule_id: options.schedule_id } : {}),
       request,
       status: 'pending',
-      target: options.target ?? { container: 'exports', path: `${caller.email}/jobs/${jobId}/${fileName}`, file_name: fileName },
+      target: options.target ?? {
+        container: 'exports',
+        path: `${caller.email}/jobs/${jobId}/${fileName}`,
+        file_name: fileName,
+      },
       planned: false,
       counts: {},
-      checkpoint: { type_index: 0, batch_index: 0, cursor: null, records_before: 0, rows_before: 0, batches_done: request.data_types.map(() => 0) },
+      checkpoint: {
+        type_index: 0,
+        batch_index: 0,
+        cursor: null,
+        records_before: 0,
+        rows_before: 0,
+        batches_done: request.data_types.map(() => 0),
+      },
       progress: Object.fromEntries(request.data_types.map((t) => [t, 0])),
       current_batch: 0,
       total_batches: 0,
@@ -138,14 +178,21 @@ export class ExportJobsService {
     return job;
   }
 
-  async list(caller: Caller, limit: number, continuation?: string): Promise<{ items: JobRecord[]; continuation?: string }> {
+  async list(
+    caller: Caller,
+    limit: number,
+    continuation?: string,
+  ): Promise<{ items: JobRecord[]; continuation?: string }> {
     const page = await this.jobs.query(caller.email, {
       where: "c.type = 'export_job'",
       orderBy: 'c.created_at DESC',
       limit,
       continuation: decodeContinuation(continuation),
     });
-    return { items: page.items.filter((j) => ownsRecord(caller, j)), continuation: encodeContinuation(page.continuation) };
+    return {
+      items: page.items.filter((j) => ownsRecord(caller, j)),
+      continuation: encodeContinuation(page.continuation),
+    };
   }
 
   private async load(ref: JobRef): Promise<StoredJob> {
@@ -170,12 +217,19 @@ export class ExportJobsService {
       const filter = jobFilter(request, dataType);
       counts[dataType] = await this.sources[dataType].count(job.owner_email, filter);
       if (request.format !== 'json' && request.format !== 'ndjson') {
-        const rows = await this.sources[dataType].take(job.owner_email, { ...filter, orderBy: 'c.id ASC', max: columnSampleSize });
+        const rows = await this.sources[dataType].take(job.owner_email, {
+          ...filter,
+          orderBy: 'c.id ASC',
+          max: columnSampleSize,
+        });
         sample.push(...rows.map((r) => exportRow(dataType, r)));
       }
     }
     const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-    const totalBatches = request.data_types.reduce((sum, t) => sum + Math.ceil((counts[t] ?? 0) / request.batch_size), 0);
+    const totalBatches = request.data_types.reduce(
+      (sum, t) => sum + Math.ceil((counts[t] ?? 0) / request.batch_size),
+      0,
+    );
     const now = new Date();
     await this.save(
       {
@@ -201,19 +255,32 @@ export class ExportJobsService {
     const job = await this.load(ref);
     const { request, checkpoint } = job;
     const dataType = request.data_types[checkpoint.type_index];
-    if (job.status !== 'running' || dataType === undefined) return { done: true, batch: job.current_batch, of: job.total_batches };
+    if (job.status !== 'running' || dataType === undefined)
+      return { done: true, batch: job.current_batch, of: job.total_batches };
 
     const filter = jobFilter(request, dataType);
     const where = checkpoint.cursor === null ? filter.where : `(${filter.where}) AND c.id > @cursor`;
-    const parameters = checkpoint.cursor === null ? filter.parameters : [...filter.parameters, { name: '@cursor', value: checkpoint.cursor }];
-    const stored = await this.sources[dataType].take(job.owner_email, { where, parameters, orderBy: 'c.id ASC', max: request.batch_size });
+    const parameters =
+      checkpoint.cursor === null
+        ? filter.parameters
+        : [...filter.parameters, { name: '@cursor', value: checkpoint.cursor }];
+    const stored = await this.sources[dataType].take(job.owner_email, {
+      where,
+      parameters,
+      orderBy: 'c.id ASC',
+      max: request.batch_size,
+    });
 
     const now = new Date();
     if (stored.length === 0) {
       // This data type is done: the next batch starts the next type.
       const next = { ...checkpoint, type_index: checkpoint.type_index + 1, batch_index: 0, cursor: null };
       await this.save({ ...job, checkpoint: next, progress: { ...job.progress, [dataType]: 100 } }, now);
-      return { done: next.type_index >= request.data_types.length, batch: job.current_batch, of: job.total_batches };
+      return {
+        done: next.type_index >= request.data_types.length,
+        batch: job.current_batch,
+        of: job.total_batches,
+      };
     }
 
     const rows = stored.map((r) => exportRow(dataType, r));
@@ -222,18 +289,26 @@ export class ExportJobsService {
       ? await collect(
           writeExportBody(
             rows,
-            { format: request.format, columns: job.columns as ColumnModel | undefined, compression: request.compression },
+            {
+              format: request.format,
+              columns: job.columns as ColumnModel | undefined,
+              compression: request.compression,
+            },
             { recordsBefore: checkpoint.records_before },
           ),
         )
-      : { bytes: Buffer.from(rows.map((r) => `${JSON.stringify(r)}\n`).join('')), result: { rows: rows.length } };
+      : {
+          bytes: Buffer.from(rows.map((r) => `${JSON.stringify(r)}\n`).join('')),
+          result: { rows: rows.length },
+        };
     const bytes = part.bytes;
-    if (isParted(request.format)) await this.files.stageBlock(job.target.container, job.target.path, id, bytes);
+    if (isParted(request.format))
+      await this.files.stageBlock(job.target.container, job.target.path, id, bytes);
     else await this.files.stageBlock('exports', stagingPath(job), id, bytes);
 
     const batchesDone = [...checkpoint.batches_done];
     batchesDone[checkpoint.type_index] = checkpoint.batch_index + 1;
-    const doneOfType = stored.length + (checkpoint.batch_index * request.batch_size);
+    const doneOfType = stored.length + checkpoint.batch_index * request.batch_size;
     const processed = job.processed_records + stored.length;
     const lastRecord = stored.at(-1);
     await this.save(
@@ -254,7 +329,11 @@ export class ExportJobsService {
       },
       now,
     );
-    return { done: false, batch: job.current_batch + 1, of: Math.max(job.total_batches, job.current_batch + 1) };
+    return {
+      done: false,
+      batch: job.current_batch + 1,
+      of: Math.max(job.total_batches, job.current_batch + 1),
+    };
   }
 
   /** Commits the file in one step (no reader ever sees part of it) and records its size and hash. */
@@ -264,22 +343,41 @@ export class ExportJobsService {
     if (job.status !== 'running') throw conflict(`Export job ${job.job_id} is ${job.status}.`);
     const { request, target } = job;
     const metadata = request.include_metadata
-      ? { job_id: job.job_id, data_types: request.data_types, filters: request.filters ?? {}, start_date: request.start_date ?? null, end_date: request.end_date ?? null, generated_at: new Date().toISOString(), records: job.processed_records }
+      ? {
+          job_id: job.job_id,
+          data_types: request.data_types,
+          filters: request.filters ?? {},
+          start_date: request.start_date ?? null,
+          end_date: request.end_date ?? null,
+          generated_at: new Date().toISOString(),
+          records: job.processed_records,
+        }
       : undefined;
     const mimeType = mimeTypeFor(request.format, request.compression);
     let file: { sha256: string; size: number; rows: number };
 
     if (isParted(request.format)) {
-      const options = { format: request.format, columns: job.columns as ColumnModel | undefined, compression: request.compression, includeMetadata: metadata };
+      const options = {
+        format: request.format,
+        columns: job.columns as ColumnModel | undefined,
+        compression: request.compression,
+        includeMetadata: metadata,
+      };
       const header = await collect(writeExportHeader(options));
       const footer = await collect(writeExportFooter(options, { records: job.processed_records }));
       const ids = bodyBlockIds(job.checkpoint);
-      if (header.bytes.length > 0) await this.files.stageBlock(target.container, target.path, blockId('header'), header.bytes);
-      if (footer.bytes.length > 0) await this.files.stageBlock(target.container, target.path, blockId('footer'), footer.bytes);
+      if (header.bytes.length > 0)
+        await this.files.stageBlock(target.container, target.path, blockId('header'), header.bytes);
+      if (footer.bytes.length > 0)
+        await this.files.stageBlock(target.container, target.path, blockId('footer'), footer.bytes);
       await this.files.commitBlocks(
         target.container,
         target.path,
-        [...(header.bytes.length > 0 ? [blockId('header')] : []), ...ids, ...(footer.bytes.length > 0 ? [blockId('footer')] : [])],
+        [
+          ...(header.bytes.length > 0 ? [blockId('header')] : []),
+          ...ids,
+          ...(footer.bytes.length > 0 ? [blockId('footer')] : []),
+        ],
         mimeType,
       );
       const written = await sha256Of((await this.files.get(target.container, target.path)).stream);
@@ -293,7 +391,9 @@ export class ExportJobsService {
         columns: job.columns as ColumnModel | undefined,
         compression: request.compression,
         includeMetadata: metadata,
-        ...(request.format === 'pdf' ? { report: { title: `Export ${job.job_id}`, metadata: metadata ?? {}, tableTitle: 'Records' } } : {}),
+        ...(request.format === 'pdf'
+          ? { report: { title: `Export ${job.job_id}`, metadata: metadata ?? {}, tableTitle: 'Records' } }
+          : {}),
       });
       let result: { bytes: number; sha256: string; rows: number } | undefined;
       async function* chunks() {
@@ -320,7 +420,14 @@ export class ExportJobsService {
         completed_at: now.toISOString(),
         expires_at: new Date(now.getTime() + this.retentionDays[job.trigger] * 86_400_000).toISOString(),
         progress: Object.fromEntries(request.data_types.map((t) => [t, 100])),
-        file: { file_name: target.file_name, file_size: file.size, sha256: file.sha256, rows: file.rows, mime_type: mimeType, blob_path: target.path },
+        file: {
+          file_name: target.file_name,
+          file_size: file.size,
+          sha256: file.sha256,
+          rows: file.rows,
+          mime_type: mimeType,
+          blob_path: target.path,
+        },
       },
       now,
     );
@@ -340,10 +447,16 @@ export class ExportJobsService {
     for (let attempt = 1; ; attempt++) {
       const job = (await this.get(caller, jobId)) as StoredJob;
       if (job.status !== 'pending' && job.status !== 'running' && job.status !== 'failed') {
-        throw conflict(`Export job ${jobId} is ${job.status}; only pending, running or failed jobs can be cancelled.`);
+        throw conflict(
+          `Export job ${jobId} is ${job.status}; only pending, running or failed jobs can be cancelled.`,
+        );
       }
       try {
-        const cancelled = await this.save({ ...job, status: 'cancelled', completed_at: new Date().toISOString() });
+        const cancelled = await this.save({
+          ...job,
+          status: 'cancelled',
+          completed_at: new Date().toISOString(),
+        });
         await stopWork();
         await this.discardParts(job);
         return cancelled;
@@ -362,17 +475,28 @@ export class ExportJobsService {
   /** A failed job goes back to running from its checkpoint; the caller restarts the orchestration. */
   async prepareResume(caller: Caller, jobId: string): Promise<JobRecord> {
     const job = (await this.get(caller, jobId)) as StoredJob;
-    if (job.status !== 'failed') throw conflict(`Export job ${jobId} is ${job.status}; only a failed job can be resumed.`);
-    return this.save({ ...job, status: job.planned ? 'running' : 'pending', error_message: null, error_id: null });
+    if (job.status !== 'failed')
+      throw conflict(`Export job ${jobId} is ${job.status}; only a failed job can be resumed.`);
+    return this.save({
+      ...job,
+      status: job.planned ? 'running' : 'pending',
+      error_message: null,
+      error_id: null,
+    });
   }
 
   /** The file to download; an expired one is gone (410). */
-  async downloadable(caller: Caller, jobId: string, now: Date): Promise<JobRecord & { file: NonNullable<JobRecord['file']> }> {
+  async downloadable(
+    caller: Caller,
+    jobId: string,
+    now: Date,
+  ): Promise<JobRecord & { file: NonNullable<JobRecord['file']> }> {
     const job = await this.get(caller, jobId);
     if (job.status === 'expired' || (job.expires_at && Date.parse(job.expires_at) <= now.getTime())) {
       throw new AppError('gone', `The file of export job ${jobId} expired and was deleted.`);
     }
-    if (job.status !== 'completed' || !job.file) throw conflict(`Export job ${jobId} is ${job.status}: it has no file yet.`);
+    if (job.status !== 'completed' || !job.file)
+      throw conflict(`Export job ${jobId} is ${job.status}: it has no file yet.`);
     return { ...job, file: job.file };
   }
 

@@ -7,7 +7,14 @@ import { ownsRecord, type Caller } from '../core/identity';
 import { logEvent, hashOwner, type LogTarget } from '../core/log';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
 import { jobRequestSchema, type JobRecord } from '../domain/jobs';
-import { dueSlot, nextRun, runDateLabel, scheduleTimingSchema, slotKey, type ScheduleTiming } from '../domain/schedules';
+import {
+  dueSlot,
+  nextRun,
+  runDateLabel,
+  scheduleTimingSchema,
+  slotKey,
+  type ScheduleTiming,
+} from '../domain/schedules';
 import { extensionFor } from '../formats/formatNames';
 import type { ExportJobsService } from './exportJobs';
 
@@ -75,9 +82,34 @@ function timingOf(schedule: ScheduleRecord): ScheduleTiming {
 
 /** The body fields a record carries (PATCH merges onto these and validates the whole again). */
 function bodyOf(schedule: ScheduleRecord): Record<string, unknown> {
-  const { name, data_types, format, filters, include_metadata, compression, active, frequency, time_of_day, timezone, day_of_week, day_of_month } =
-    schedule;
-  return { name, data_types, format, filters, include_metadata, compression, active, frequency, time_of_day, timezone, day_of_week, day_of_month };
+  const {
+    name,
+    data_types,
+    format,
+    filters,
+    include_metadata,
+    compression,
+    active,
+    frequency,
+    time_of_day,
+    timezone,
+    day_of_week,
+    day_of_month,
+  } = schedule;
+  return {
+    name,
+    data_types,
+    format,
+    filters,
+    include_metadata,
+    compression,
+    active,
+    frequency,
+    time_of_day,
+    timezone,
+    day_of_week,
+    day_of_month,
+  };
 }
 
 export class SchedulesService {
@@ -86,7 +118,11 @@ export class SchedulesService {
     private readonly jobs: ExportJobsService,
   ) {}
 
-  private toRecord(base: Pick<ScheduleRecord, 'id' | 'schedule_id' | 'owner_email' | 'created_at'> & Partial<ScheduleRecord>, body: ScheduleBody, now: Date): ScheduleRecord {
+  private toRecord(
+    base: Pick<ScheduleRecord, 'id' | 'schedule_id' | 'owner_email' | 'created_at'> & Partial<ScheduleRecord>,
+    body: ScheduleBody,
+    now: Date,
+  ): ScheduleRecord {
     const { timing, ...exportFields } = body;
     return {
       last_run: null,
@@ -109,27 +145,42 @@ export class SchedulesService {
   async create(caller: Caller, body: ScheduleBody, now: Date): Promise<ScheduleRecord> {
     const id = randomUUID();
     const owner = { owner_email: caller.email, ...(caller.oid ? { owner_oid: caller.oid } : {}) };
-    return this.schedules.create(this.toRecord({ id, schedule_id: id, ...owner, created_at: now.toISOString() }, body, now));
+    return this.schedules.create(
+      this.toRecord({ id, schedule_id: id, ...owner, created_at: now.toISOString() }, body, now),
+    );
   }
 
   async get(caller: Caller, scheduleId: string): Promise<ScheduleRecord> {
     const schedule = await this.schedules.read(caller.email, scheduleId);
-    if (!schedule || schedule.type !== 'export_schedule' || !ownsRecord(caller, schedule)) throw notFound(`Export schedule ${scheduleId}`);
+    if (!schedule || schedule.type !== 'export_schedule' || !ownsRecord(caller, schedule))
+      throw notFound(`Export schedule ${scheduleId}`);
     return schedule;
   }
 
-  async list(caller: Caller, limit: number, continuation?: string): Promise<{ items: ScheduleRecord[]; continuation?: string }> {
+  async list(
+    caller: Caller,
+    limit: number,
+    continuation?: string,
+  ): Promise<{ items: ScheduleRecord[]; continuation?: string }> {
     const page = await this.schedules.query(caller.email, {
       where: "c.type = 'export_schedule'",
       orderBy: 'c.created_at DESC',
       limit,
       continuation: decodeContinuation(continuation),
     });
-    return { items: page.items.filter((s) => ownsRecord(caller, s)), continuation: encodeContinuation(page.continuation) };
+    return {
+      items: page.items.filter((s) => ownsRecord(caller, s)),
+      continuation: encodeContinuation(page.continuation),
+    };
   }
 
   /** Merges the changes onto the schedule and validates the result as a whole. */
-  async update(caller: Caller, scheduleId: string, changes: Record<string, unknown>, now: Date): Promise<ScheduleRecord> {
+  async update(
+    caller: Caller,
+    scheduleId: string,
+    changes: Record<string, unknown>,
+    now: Date,
+  ): Promise<ScheduleRecord> {
     const current = await this.get(caller, scheduleId);
     const merged = { ...bodyOf(current), ...changes };
     if (changes.frequency !== undefined && changes.frequency !== current.frequency) {
@@ -137,7 +188,9 @@ export class SchedulesService {
       if (!('day_of_week' in changes)) delete merged.day_of_week;
       if (!('day_of_month' in changes)) delete merged.day_of_month;
     }
-    const body = scheduleBodySchema.parse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
+    const body = scheduleBodySchema.parse(
+      Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
+    );
     return this.schedules.upsert(this.toRecord(current, body, now));
   }
 
@@ -151,7 +204,12 @@ export class SchedulesService {
    * recording it is a create: a slot that is already recorded (the timer fired twice, or two
    * hosts raced) is not started again.
    */
-  private async startRun(schedule: ScheduleRecord, slot: Date, jobId: string, control: OrchestrationControl): Promise<JobRecord | undefined> {
+  private async startRun(
+    schedule: ScheduleRecord,
+    slot: Date,
+    jobId: string,
+    control: OrchestrationControl,
+  ): Promise<JobRecord | undefined> {
     const request = jobRequestSchema.parse({
       data_types: schedule.data_types,
       format: schedule.format,
@@ -167,7 +225,11 @@ export class SchedulesService {
         id: jobId,
         trigger: 'schedule',
         schedule_id: schedule.schedule_id,
-        target: { container: 'scheduled-exports', path: `${schedule.owner_email}/${schedule.schedule_id}/${fileName}`, file_name: fileName },
+        target: {
+          container: 'scheduled-exports',
+          path: `${schedule.owner_email}/${schedule.schedule_id}/${fileName}`,
+          file_name: fileName,
+        },
         now: slot,
       });
     } catch (error) {
@@ -177,7 +239,10 @@ export class SchedulesService {
       job = await this.jobs.get(owner, jobId);
       if (job.status !== 'pending') return undefined;
     }
-    await control.start(bulkExportOrchestration, job.job_id, { owner_email: job.owner_email, job_id: job.job_id });
+    await control.start(bulkExportOrchestration, job.job_id, {
+      owner_email: job.owner_email,
+      job_id: job.job_id,
+    });
     return job;
   }
 
@@ -190,32 +255,62 @@ export class SchedulesService {
     });
     let started = 0;
     for (const schedule of due) {
-      const slot = dueSlot(timingOf(schedule), schedule.last_run ? new Date(schedule.last_run) : undefined, new Date(schedule.created_at), now);
-      const job = slot ? await this.startRun(schedule, slot, slotKey(schedule.schedule_id, slot), control) : undefined;
+      const slot = dueSlot(
+        timingOf(schedule),
+        schedule.last_run ? new Date(schedule.last_run) : undefined,
+        new Date(schedule.created_at),
+        now,
+      );
+      const job = slot
+        ? await this.startRun(schedule, slot, slotKey(schedule.schedule_id, slot), control)
+        : undefined;
       if (job) started += 1;
       await this.schedules.upsert({
         ...schedule,
-        ...(slot ? { last_run: slot.toISOString(), last_status: 'pending', last_job_id: slotKey(schedule.schedule_id, slot) } : {}),
+        ...(slot
+          ? {
+              last_run: slot.toISOString(),
+              last_status: 'pending',
+              last_job_id: slotKey(schedule.schedule_id, slot),
+            }
+          : {}),
         next_run: nextRun(timingOf(schedule), now).toISOString(),
         updated_at: now.toISOString(),
       });
-      logEvent(log, 'info', 'schedule_run', { schedule_id: schedule.schedule_id, owner: hashOwner(schedule.owner_email), slot: slot?.toISOString(), started: Boolean(job) });
+      logEvent(log, 'info', 'schedule_run', {
+        schedule_id: schedule.schedule_id,
+        owner: hashOwner(schedule.owner_email),
+        slot: slot?.toISOString(),
+        started: Boolean(job),
+      });
     }
     return started;
   }
 
   /** `POST .../run`: runs the schedule now, outside its slots. */
-  async runNow(caller: Caller, scheduleId: string, now: Date, control: OrchestrationControl): Promise<JobRecord> {
+  async runNow(
+    caller: Caller,
+    scheduleId: string,
+    now: Date,
+    control: OrchestrationControl,
+  ): Promise<JobRecord> {
     const schedule = await this.get(caller, scheduleId);
     const job = await this.startRun(schedule, now, randomUUID(), control);
     if (!job) throw conflict('The run could not be started.');
-    await this.schedules.upsert({ ...schedule, last_run: now.toISOString(), last_status: 'pending', last_job_id: job.job_id, updated_at: now.toISOString() });
+    await this.schedules.upsert({
+      ...schedule,
+      last_run: now.toISOString(),
+      last_status: 'pending',
+      last_job_id: job.job_id,
+      updated_at: now.toISOString(),
+    });
     return job;
   }
 
   /** Called when a scheduled job ends. */
   async recordRun(ownerEmail: string, scheduleId: string, status: 'completed' | 'failed'): Promise<void> {
     const schedule = await this.schedules.read(ownerEmail, scheduleId);
-    if (schedule) await this.schedules.upsert({ ...schedule, last_status: status, updated_at: new Date().toISOString() });
+    if (schedule)
+      await this.schedules.upsert({ ...schedule, last_status: status, updated_at: new Date().toISOString() });
   }
 }

@@ -1,33 +1,66 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+interface ProxiedRequest {
+  method: string;
+  path: string;
+  body: string;
+}
+type Match = (request: ProxiedRequest) => boolean;
+
 /**
- * A pass-through HTTP proxy in front of an emulator that fails chosen requests at the wire
- * (the service answering 500), so tests can break a dependency mid-workflow without touching
- * our code. `failNext(match, times)` fails the next `times` requests whose method + path + body
- * match.
+ * A pass-through HTTP proxy in front of an emulator that misbehaves at the wire on request, so
+ * tests can break a dependency mid-workflow without touching our code: `failNext` answers the
+ * next matching requests with a 500 (the service failing), `holdNext` keeps one back until
+ * released (a slow service).
  */
 export interface FaultyProxy {
   url: string;
-  failNext(match: (request: { method: string; path: string; body: string }) => boolean, times: number): void;
+  failNext(match: Match, times: number): void;
+  /** Holds the next matching request until released; `reached` resolves once it arrives. */
+  holdNext(match: Match): { reached: Promise<void>; release: () => void };
   failures: () => number;
   close(): Promise<void>;
 }
 
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
-  const rules: {
-    match: (r: { method: string; path: string; body: string }) => boolean;
-    remaining: number;
-  }[] = [];
+  const failRules: { match: Match; remaining: number }[] = [];
+  const holds: { match: Match; arrived: () => void; released: Promise<void> }[] = [];
   let failures = 0;
   const upstream = new URL(target);
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const request = { method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') };
-      const rule = rules.find((r) => r.remaining > 0 && r.match(request));
+      const forward = () => {
+        const outgoing = http.request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: upstream.host },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        outgoing.on('error', () => res.writeHead(502).end());
+        outgoing.end(body);
+      };
+
+      const holdAt = holds.findIndex((h) => h.match(request));
+      const hold = holdAt >= 0 ? holds.splice(holdAt, 1)[0] : undefined;
+      if (hold) {
+        hold.arrived();
+        void hold.released.then(forward);
+        return;
+      }
+      const rule = failRules.find((r) => r.remaining > 0 && r.match(request));
       if (rule) {
         rule.remaining -= 1;
         failures += 1;
@@ -35,28 +68,22 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
         res.end(JSON.stringify({ code: 'InternalServerError', message: 'injected fault' }));
         return;
       }
-      const forward = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => res.writeHead(502).end());
-      forward.end(body);
+      forward();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    failNext: (match, times) => rules.push({ match, remaining: times }),
+    failNext: (match, times) => failRules.push({ match, remaining: times }),
+    holdNext: (match) => {
+      let arrived: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ match, arrived, released });
+      return { reached, release };
+    },
     failures: () => failures,
     close: () =>
       new Promise((resolve) => {
