@@ -36,19 +36,17 @@ const timingFields = ['frequency', 'time_of_day', 'timezone', 'day_of_week', 'da
 /** A schedule body: its export fields and its timing, each validated by its own schema. */
 export const scheduleBodySchema = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-  .superRefine((body, ctx) => {
-    const known = new Set<string>([...Object.keys(scheduleExportSchema.shape), ...timingFields]);
-    for (const key of Object.keys(body)) {
-      if (!known.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a schedule field' });
-    }
-  })
   .transform((body, ctx) => {
+    const known = new Set<string>([...Object.keys(scheduleExportSchema.shape), ...timingFields]);
+    const unknown = Object.keys(body).filter((key) => !known.has(key));
+    for (const key of unknown)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a schedule field' });
     const exportPart = scheduleExportSchema.safeParse(body);
     const timing = scheduleTimingSchema.safeParse(body);
     for (const issue of [...(exportPart.error?.issues ?? []), ...(timing.error?.issues ?? [])]) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
-    if (!exportPart.success || !timing.success) return z.NEVER;
+    if (unknown.length > 0 || !exportPart.success || !timing.success) return z.NEVER;
     return { ...exportPart.data, timing: timing.data };
   });
 export type ScheduleBody = z.infer<typeof scheduleBodySchema>;

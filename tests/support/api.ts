@@ -28,6 +28,7 @@ export function apiClient(baseUrl: string, email: string) {
   };
   return {
     email,
+    request,
     get: (path: string) => request('GET', path),
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
       request('POST', path, body, headers),

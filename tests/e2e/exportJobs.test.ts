@@ -1,0 +1,187 @@
+import { CosmosClient } from '@azure/cosmos';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../shared/config';
+import { apiClient, type ApiClient } from '../support/api';
+import { newUser } from '../support/invoke';
+import { startHost, type RunningHost } from '../support/localHost';
+
+/** Bulk export jobs and schedules through the local host over HTTP. */
+const database = `jobs_${randomUUID().slice(0, 8)}`;
+let host: RunningHost;
+beforeAll(async () => {
+  host = await startHost({ COSMOS_DATABASE: database });
+}, 90_000);
+afterAll(() => host?.stop());
+
+async function seed(api: ApiClient, count: number) {
+  for (let i = 0; i < count; i++) {
+    await api.post('/api/v1/docs', {
+      file_name: `d${i}.json`,
+      document_type: 'invoice',
+      extracted_data: { n: i },
+    });
+  }
+}
+
+async function finished(api: ApiClient, jobId: string) {
+  for (;;) {
+    const job = (await api.get(`/api/v1/export-jobs/${jobId}`)).json<{ status: string }>();
+    if (!['pending', 'running'].includes(job.status)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('export jobs over HTTP', () => {
+  it('when a job is created, then it answers 202 with links, reports progress, and downloads the file', async () => {
+    const api = apiClient(host.url, newUser('ann'));
+    await seed(api, 25);
+    const created = await api.post('/api/v1/export-jobs', {
+      data_types: ['documents'],
+      format: 'csv',
+      batch_size: 10,
+    });
+    expect(created.status).toBe(202);
+    const {
+      job_id: jobId,
+      status,
+      links,
+    } = created.json<{ job_id: string; status: string; links: { self: string; download: string } }>();
+    expect(status).toBe('pending');
+    expect(created.headers.get('location')).toBe(links.self);
+
+    const job = (await finished(api, jobId)) as { status: string; file: { sha256: string } };
+    expect(job).toMatchObject({
+      status: 'completed',
+      progress: { documents: 100 },
+      current_batch: 3,
+      total_batches: 3,
+      processed_records: 25,
+      total_records: 25,
+      file: { file_name: expect.stringMatching(/\.csv$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    const file = await api.get(links.download);
+    expect(file.status).toBe(200);
+    expect(file.bytes.toString('utf8').trim().split('\r\n')).toHaveLength(26);
+    expect(file.headers.get('x-content-sha256')).toBe(job.file.sha256);
+    const list = (await api.get('/api/v1/export-jobs')).json<{ items: { job_id: string }[] }>();
+    expect(list.items.map((j) => j.job_id)).toEqual([jobId]);
+    expect((await api.post(`/api/v1/export-jobs/${jobId}/cancel`)).status).toBe(409);
+    expect((await api.post(`/api/v1/export-jobs/${jobId}/resume`)).status).toBe(409);
+  });
+
+  it('when the job file has expired, then housekeeping deletes it and download answers 410', async () => {
+    const email = newUser('exp');
+    const api = apiClient(host.url, email);
+    await seed(api, 2);
+    const { job_id: jobId } = (
+      await api.post('/api/v1/export-jobs', { data_types: ['documents'], format: 'json' })
+    ).json<{ job_id: string }>();
+    await finished(api, jobId);
+
+    const cosmos = loadConfig(process.env).cosmos;
+    if (cosmos.kind !== 'key') throw new Error('tests run on the emulator');
+    const client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const item = client.database(database).container('export_jobs').item(jobId, email);
+    const { resource } = await item.read<Record<string, unknown>>();
+    await item.replace({ ...resource, expires_at: '2020-01-01T00:00:00.000Z' }); // time passes
+    client.dispose();
+
+    expect((await fetch(`${host.url}/admin/functions/housekeeping`, { method: 'POST' })).status).toBe(202);
+    expect((await api.get(`/api/v1/export-jobs/${jobId}`)).json()).toMatchObject({ status: 'expired' });
+    const download = await api.get(`/api/v1/export-jobs/${jobId}/download`);
+    expect(download.status).toBe(410);
+    expect(download.json()).toMatchObject({ error: { code: 'gone' } });
+  });
+
+  it('when a job request is invalid, then 400 names each field and nothing is recorded', async () => {
+    const api = apiClient(host.url, newUser('bad'));
+    const cases: [Record<string, unknown>, string][] = [
+      [{ data_types: ['invoices'], format: 'csv' }, 'data_types.0'],
+      [{ data_types: ['documents'], format: 'docx' }, 'format'],
+      [{ data_types: ['documents'], format: 'csv', batch_size: 5 }, 'batch_size'],
+      [
+        { data_types: ['documents'], format: 'csv', start_date: '2026-02-01', end_date: '2026-01-01' },
+        'end_date',
+      ],
+      [
+        { data_types: ['documents'], format: 'csv', filters: { fields: { 'a"] OR 1=1 --': 1 } } },
+        'filters.fields',
+      ],
+      [{ data_types: ['documents'], format: 'csv', owner_email: 'x@y.z' }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const response = await api.post('/api/v1/export-jobs', body);
+      expect(response.status).toBe(400);
+      if (field) expect(JSON.stringify(response.json())).toContain(`"field":"${field}`);
+    }
+    expect((await api.get('/api/v1/export-jobs')).json()).toEqual({ items: [], continuation: null });
+    expect((await api.get(`/api/v1/export-jobs/${randomUUID()}`)).status).toBe(404);
+  });
+});
+
+describe('export schedules over HTTP', () => {
+  it('when a schedule is created, read, changed, run and deleted, then each step answers as documented', async () => {
+    const api = apiClient(host.url, newUser('sam'));
+    await seed(api, 3);
+    const created = await api.post('/api/v1/export-schedules', {
+      name: 'Weekly invoices',
+      data_types: ['documents'],
+      format: 'xlsx',
+      frequency: 'weekly',
+      day_of_week: 'monday',
+      time_of_day: '07:30',
+      timezone: 'America/New_York',
+    });
+    expect(created.status).toBe(201);
+    const schedule = created.json<{ schedule_id: string; next_run: string; active: boolean }>();
+    expect(schedule.active).toBe(true);
+    expect(new Date(schedule.next_run).getUTCDay()).toBe(1);
+
+    const patched = await api.request('PATCH', `/api/v1/export-schedules/${schedule.schedule_id}`, {
+      time_of_day: '25:00',
+    });
+    expect(patched.status).toBe(400);
+    expect(JSON.stringify(patched.json())).toContain('"field":"time_of_day"');
+    const paused = await api.request('PATCH', `/api/v1/export-schedules/${schedule.schedule_id}`, {
+      active: false,
+    });
+    expect(paused.json()).toMatchObject({ active: false, next_run: null });
+
+    const run = await api.post(`/api/v1/export-schedules/${schedule.schedule_id}/run`);
+    expect(run.status).toBe(202);
+    const job = await finished(api, run.json<{ job_id: string }>().job_id);
+    expect(job).toMatchObject({
+      status: 'completed',
+      trigger: 'schedule',
+      schedule_id: schedule.schedule_id,
+    });
+
+    expect((await api.get('/api/v1/export-schedules')).json<{ items: unknown[] }>().items).toHaveLength(1);
+    expect((await api.request('DELETE', `/api/v1/export-schedules/${schedule.schedule_id}`)).status).toBe(
+      204,
+    );
+    expect((await api.get(`/api/v1/export-schedules/${schedule.schedule_id}`)).status).toBe(404);
+  });
+
+  it('when a schedule body is invalid, then 400 names the fields', async () => {
+    const api = apiClient(host.url, newUser('val'));
+    const response = await api.post('/api/v1/export-schedules', {
+      name: '',
+      data_types: ['documents'],
+      format: 'csv',
+      frequency: 'monthly',
+      time_of_day: '7am',
+      timezone: 'Mars/Olympus',
+      color: 'red',
+    });
+    expect(response.status).toBe(400);
+    const fields = response
+      .json<{ error: { details: { field: string }[] } }>()
+      .error.details.map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['name', 'time_of_day', 'timezone', 'color']));
+  });
+});
