@@ -14,7 +14,7 @@ const downloadQuery = z.object({ redirect: z.enum(['true', 'false']).default('fa
 export const downloadExport = authenticated(async ({ caller, http }) => {
   const { redirect } = readQuery(http, downloadQuery);
   const services = await readyServices();
-  const { header } = await services.tracking.workflow(caller, http.params.export_workflow_id ?? '');
+  const header = await services.tracking.ownedHeader(caller, http.params.export_workflow_id ?? '');
   if (!header.deliverable)
     throw conflict(`Export ${header.export_workflow_id} is ${header.status}: it has no deliverable yet.`);
   if (redirect === 'true') {

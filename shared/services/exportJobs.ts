@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
+import type { OwnedContainer, OwnedQuery, OwnedRecord } from '../adapters/cosmos';
 import { conflict, notFound, AppError } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
@@ -57,6 +57,12 @@ export interface JobFileStore {
   delete(container: JobRecord['target']['container'], path: string): Promise<void>;
 }
 
+/** Where a data type's records are read from: the owner's Cosmos container in the app. */
+export interface RecordSource {
+  count(ownerEmail: string, query: OwnedQuery): Promise<number>;
+  take(ownerEmail: string, query: OwnedQuery & { max: number }): Promise<Stored[]>;
+}
+
 export interface JobRef {
   owner_email: string;
   job_id: string;
@@ -108,7 +114,7 @@ async function sha256Of(stream: Readable): Promise<{ sha256: string; size: numbe
 export class ExportJobsService {
   constructor(
     private readonly jobs: OwnedContainer<StoredJob>,
-    private readonly sources: Record<DataType, OwnedContainer<Stored>>,
+    private readonly sources: Record<DataType, RecordSource>,
     private readonly files: JobFileStore,
     /** Days a job file is kept: API jobs are downloads, scheduled files an archive kept to the 30-day promise. */
     private readonly retentionDays: { api: number; schedule: number },

@@ -72,14 +72,14 @@ export class ExportRequests {
     await this.requireExtracted(caller, documentId);
     const workflowId = randomUUID();
     await this.start(caller, workflowId, { document_id: documentId, ...request });
-    const reviewed = await waitFor(async () => {
-      const stage1 = await this.deps.tracking.stage(caller.email, workflowId, 1);
-      if (stage1) return stage1;
-      await this.failIfFailed(caller, workflowId);
-      return undefined;
-    }, this.deps.waitLimitMs);
-    return reviewed
-      ? { kind: 'ready', workflow_id: workflowId, ai_summary: reviewed.ai_summary }
+    const reviewed = await this.awaitRuntime(
+      workflowId,
+      (customStatus) => ((customStatus as { stage?: number } | null)?.stage ?? 0) >= 1,
+    );
+    const stage1 = reviewed ? await this.deps.tracking.stage(caller.email, workflowId, 1) : undefined;
+    if (!stage1) await this.failIfFailed(caller, workflowId);
+    return stage1
+      ? { kind: 'ready', workflow_id: workflowId, ai_summary: stage1.ai_summary }
       : { kind: 'pending', workflow_id: workflowId };
   }
 
@@ -107,7 +107,7 @@ export class ExportRequests {
     };
     let workflowId = request.export_workflow_id;
     if (workflowId) {
-      const { header } = await this.deps.tracking.workflow(caller, workflowId);
+      const header = await this.deps.tracking.ownedHeader(caller, workflowId);
       if (header.document_id !== documentId)
         throw conflict(`Workflow ${workflowId} belongs to another document.`);
       if (header.status !== 'awaiting_user_review') {
@@ -182,15 +182,32 @@ export class ExportRequests {
   }
 
   private async awaitDeliverable(caller: Caller, workflowId: string): Promise<DeliverableOutcome> {
-    const header = await waitFor(async () => {
-      const current = await this.deps.tracking.header(caller.email, workflowId);
-      if (current?.status === 'completed' && current.deliverable) return current;
-      await this.failIfFailed(caller, workflowId, current);
-      return undefined;
-    }, this.deps.waitLimitMs);
-    return header?.deliverable
+    const finished = await this.awaitRuntime(workflowId, () => false);
+    const header = finished ? await this.deps.tracking.header(caller.email, workflowId) : undefined;
+    await this.failIfFailed(caller, workflowId, header);
+    return header?.status === 'completed' && header.deliverable
       ? { kind: 'file', workflow_id: workflowId, deliverable: header.deliverable }
       : { kind: 'pending', workflow_id: workflowId };
+  }
+
+  /**
+   * Waits, up to the limit, for the orchestration to finish or to reach a point `reached` sees in
+   * its custom status. Polls the Durable status (cheap), not the records.
+   */
+  private awaitRuntime(
+    workflowId: string,
+    reached: (customStatus: unknown) => boolean,
+  ): Promise<true | undefined> {
+    return waitFor(
+      async () => {
+        const status = await this.control.status(workflowId);
+        if (!status) return undefined;
+        const finished = ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus);
+        return finished || reached(status.customStatus) ? true : undefined;
+      },
+      this.deps.waitLimitMs,
+      25,
+    );
   }
 
   /** A workflow that failed for good answers 503 with its recorded reason. */

@@ -45,13 +45,19 @@ export class ExportTrackingStore {
       : undefined;
   }
 
+  /** The caller's workflow header; another user's answers like a missing one. */
+  async ownedHeader(caller: Caller, workflowId: string): Promise<WorkflowHeader> {
+    const header = await this.header(caller.email, workflowId);
+    if (!header || !ownsRecord(caller, header)) throw notFound(`Export workflow ${workflowId}`);
+    return header;
+  }
+
   /** The caller's workflow with its stages so far; another user's answers like a missing one. */
   async workflow(
     caller: Caller,
     workflowId: string,
   ): Promise<{ header: WorkflowHeader; stages: StageRecord[] }> {
-    const header = await this.header(caller.email, workflowId);
-    if (!header || !ownsRecord(caller, header)) throw notFound(`Export workflow ${workflowId}`);
+    const header = await this.ownedHeader(caller, workflowId);
     const page = await this.items.query(caller.email, {
       where: "c.export_workflow_id = @id AND c.type = 'stage'",
       parameters: [{ name: '@id', value: workflowId }],

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench -- workflow [--runs N]`: phase 1 and phase 2 round trips of the export workflow
+ * on the local host (local summarizer, embedded emulators), a 200-line-item invoice, N runs per
+ * format, with the share of time spent in Cosmos, Blob, file generation, the AI and the rest
+ * (orchestration, HTTP, JSON). Writes bench/results/workflow.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startLocalHost } from '../host/localHost';
+import { OwnedContainer } from '../shared/adapters/cosmos';
+import { BlobStore } from '../shared/adapters/blob';
+import { LocalDocumentAi } from '../shared/services/ai';
+import { percentile, resetSpent, spent, timeMethods } from './service/instrument';
+
+const formats = ['csv', 'json', 'xlsx', 'pdf'] as const;
+const targets: Record<(typeof formats)[number], number> = { csv: 120, json: 120, xlsx: 250, pdf: 250 };
+
+function invoice(lines: number) {
+  const items = Array.from({ length: lines }, (_, i) => ({
+    line: i + 1,
+    sku: `SKU-${String(i).padStart(5, '0')}`,
+    description: `Item ${i}, "grade ${i % 7}" — ${i % 3 === 0 ? 'Żółć' : 'widget'}`,
+    quantity: (i % 9) + 1,
+    unit_price: Math.round(((i * 37) % 1000) + 1) / 10,
+    amount: Math.round((((i % 9) + 1) * (((i * 37) % 1000) + 1)) / 10),
+  }));
+  return {
+    InvoiceId: 'INV-BENCH',
+    CustomerName: 'Contoso Ltd.',
+    Currency: 'EUR',
+    SubTotal: items.reduce((a, b) => a + b.amount, 0),
+    Items: items,
+  };
+}
+
+export async function runWorkflowBench(args: readonly string[]): Promise<void> {
+  const runsArg = args.indexOf('--runs');
+  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 100;
+  timeMethods(
+    OwnedContainer.prototype,
+    ['create', 'upsert', 'read', 'query', 'take', 'count', 'replaceIfUnchanged'],
+    'cosmos',
+  );
+  timeMethods(BlobStore.prototype, ['put', 'get'], 'blob');
+  timeMethods(LocalDocumentAi.prototype, ['summarize', 'finalize'], 'ai');
+  // Generation: the deliverable renderer, looked up through its module at call time.
+  const deliverable = require('../shared/services/deliverable') as Record<string, unknown>;
+  timeMethods(deliverable, ['renderDeliverable'], 'generation');
+
+  process.env.STORAGE = '';
+  process.env.COSMOS = '';
+  const host = await startLocalHost({
+    port: 0,
+    appRoot: path.resolve(__dirname, '..', '..'),
+    log: () => undefined,
+    timers: false,
+  });
+  const principal = Buffer.from(
+    JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: 'bench@contoso.com' }] }),
+  ).toString('base64');
+  const headers = { 'x-ms-client-principal': principal, 'content-type': 'application/json' };
+  const post = async (route: string, body: unknown) => {
+    const response = await fetch(`${host.url}${route}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (response.status !== 200 && response.status !== 201)
+      throw new Error(`${route} → ${response.status} ${bytes.toString()}`);
+    return bytes;
+  };
+
+  const data = invoice(200);
+  const documentId = (
+    JSON.parse(
+      (
+        await post('/api/v1/docs', { file_name: 'bench.pdf', document_type: 'invoice', extracted_data: data })
+      ).toString(),
+    ) as { document_id: string }
+  ).document_id;
+  const edited = { ...data, CustomerName: 'Contoso Europe Ltd.' };
+  const results: {
+    format: string;
+    phase: number;
+    runs: number;
+    p50_ms: number;
+    p95_ms: number;
+    target_p95_ms?: number;
+    share?: Record<string, number>;
+  }[] = [];
+
+  for (const format of formats) {
+    const phase1: number[] = [];
+    const phase2: number[] = [];
+    const totals = { cosmos: 0, blob: 0, generation: 0, ai: 0, all: 0 };
+    for (let run = 0; run < runs + 3; run++) {
+      let started = performance.now();
+      const review = JSON.parse(
+        (await post(`/api/v1/docs/${documentId}/export`, { use_ai_review: true })).toString(),
+      ) as { export_workflow_id: string };
+      const p1 = performance.now() - started;
+      resetSpent();
+      started = performance.now();
+      await post(`/api/v1/docs/${documentId}/export`, {
+        use_ai_template_generation: true,
+        export_workflow_id: review.export_workflow_id,
+        format,
+        data: edited,
+      });
+      const p2 = performance.now() - started;
+      if (run < 3) continue; // warm-up
+      phase1.push(p1);
+      phase2.push(p2);
+      totals.cosmos += spent.cosmos;
+      totals.blob += spent.blob;
+      totals.generation += spent.generation;
+      totals.ai += spent.ai;
+      totals.all += p2;
+    }
+    const share = (ms: number) => Math.round((ms / totals.all) * 1000) / 10;
+    const sorted1 = [...phase1].sort((a, b) => a - b);
+    const sorted2 = [...phase2].sort((a, b) => a - b);
+    results.push({
+      format,
+      phase: 1,
+      runs,
+      p50_ms: Math.round(percentile(sorted1, 50)),
+      p95_ms: Math.round(percentile(sorted1, 95)),
+    });
+    results.push({
+      format,
+      phase: 2,
+      runs,
+      p50_ms: Math.round(percentile(sorted2, 50)),
+      p95_ms: Math.round(percentile(sorted2, 95)),
+      target_p95_ms: targets[format],
+      share: {
+        cosmos_pct: share(totals.cosmos),
+        blob_pct: share(totals.blob),
+        generation_pct: share(totals.generation),
+        ai_pct: share(totals.ai),
+        orchestration_and_http_pct: share(
+          totals.all - totals.cosmos - totals.blob - totals.generation - totals.ai,
+        ),
+      },
+    });
+  }
+  await host.stop();
+
+  console.log('\nworkflow round trips (local host, local summarizer, 200-line-item invoice)');
+  console.log('format  phase  runs   p50 ms   p95 ms  target p95  cosmos%  blob%  gen%  ai%  rest%');
+  for (const r of results) {
+    const s = r.share;
+    console.log(
+      `${r.format.padEnd(6)}  ${String(r.phase).padStart(5)}  ${String(r.runs).padStart(4)}  ${String(r.p50_ms).padStart(7)}  ${String(r.p95_ms).padStart(7)}  ${String(r.target_p95_ms ?? '').padStart(10)}` +
+        (s
+          ? `  ${String(s.cosmos_pct).padStart(7)}  ${String(s.blob_pct).padStart(5)}  ${String(s.generation_pct).padStart(4)}  ${String(s.ai_pct).padStart(3)}  ${String(s.orchestration_and_http_pct).padStart(5)}`
+          : ''),
+    );
+  }
+  const out = path.resolve(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'workflow.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
