@@ -196,7 +196,8 @@ export interface JobRecord {
   error_id: string | null;
   file: JobFile | null;
   expires_at: string | null;
-  warnings?: string[];
+  /** Records written into the final file so far, while a two-pass format (XLSX, PDF) is finalized. */
+  finalized_records?: number;
   [field: string]: unknown;
 }
 

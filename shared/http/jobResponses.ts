@@ -26,6 +26,9 @@ export function jobView(job: JobRecord) {
     current_batch: job.current_batch,
     total_batches: job.total_batches,
     processed_records: job.processed_records,
+    ...(job.finalized_records !== undefined && job.status === 'running'
+      ? { finalized_records: job.finalized_records }
+      : {}),
     total_records: job.total_records,
     created_at: job.created_at,
     started_at: job.started_at,
@@ -33,7 +36,14 @@ export function jobView(job: JobRecord) {
     completed_at: job.completed_at,
     error_message: job.error_message,
     error_id: job.error_id,
-    file: job.file ? { file_name: job.file.file_name, file_size: job.file.file_size, sha256: job.file.sha256, rows: job.file.rows } : null,
+    file: job.file
+      ? {
+          file_name: job.file.file_name,
+          file_size: job.file.file_size,
+          sha256: job.file.sha256,
+          rows: job.file.rows,
+        }
+      : null,
     expires_at: job.expires_at,
     links: jobLinks(job.job_id),
   };

@@ -95,6 +95,16 @@ async function* ndjsonRecords(stream: Readable): AsyncGenerator<Record<string, u
   if (rest.length > 0) yield [JSON.parse(rest) as Record<string, unknown>];
 }
 
+/** How often a long single pass (finalizing XLSX or PDF) writes its progress. */
+const progressIntervalMs = 2000;
+
+async function* withEach<T>(source: AsyncIterable<T>, visit: (item: T) => Promise<void>): AsyncGenerator<T> {
+  for await (const item of source) {
+    await visit(item);
+    yield item;
+  }
+}
+
 async function sha256Of(stream: Readable): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
@@ -391,7 +401,17 @@ export class ExportJobsService {
     } else {
       const staging = stagingPath(job);
       await this.files.commitBlocks('exports', staging, bodyBlockIds(job.checkpoint), 'application/x-ndjson');
-      const records = ndjsonRecords((await this.files.get('exports', staging)).stream);
+      // This pass writes the whole file; it reports how far it is, so progress never goes quiet.
+      let current = job;
+      let written = 0;
+      let reportedAt = performance.now();
+      const report = async (batch: Record<string, unknown>[]) => {
+        written += batch.length;
+        if (performance.now() - reportedAt < progressIntervalMs) return;
+        reportedAt = performance.now();
+        current = await this.save({ ...current, finalized_records: written });
+      };
+      const records = withEach(ndjsonRecords((await this.files.get('exports', staging)).stream), report);
       const writer = writeExport(records, {
         format: request.format,
         columns: job.columns as ColumnModel | undefined,
@@ -419,9 +439,10 @@ export class ExportJobsService {
     }
 
     const now = new Date();
+    const latest = await this.load(ref);
     return this.save(
       {
-        ...job,
+        ...latest,
         status: 'completed',
         completed_at: now.toISOString(),
         expires_at: new Date(now.getTime() + this.retentionDays[job.trigger] * 86_400_000).toISOString(),

@@ -1,0 +1,168 @@
+/**
+ * One bulk-export bench case in a fresh process (so peak RSS is this case's):
+ *   node dist/bench/service/bulkChild.js ours <format> <records>    the real pipeline, synthetic source
+ *   node dist/bench/service/bulkChild.js raw ndjson <records>       unformatted NDJSON blocks, same Blob store
+ *   node dist/bench/service/bulkChild.js cosmos <format> <records>  the real pipeline over the Cosmos emulator
+ * Prints one JSON line with the figures.
+ */
+import path from 'node:path';
+import { startLocalHost } from '../../host/localHost';
+import type { OwnedQuery, OwnedRecord } from '../../shared/adapters/cosmos';
+import { blockId } from '../../shared/domain/jobs';
+import { readyServices } from '../../shared/services';
+import { ExportJobsService, type RecordSource } from '../../shared/services/exportJobs';
+
+const owner = 'bench@contoso.com';
+
+/** A document row as the documents container holds it, made from its index (12 fields once flattened). */
+function record(i: number): OwnedRecord & Record<string, unknown> {
+  const id = `rec-${String(i).padStart(9, '0')}`;
+  return {
+    id,
+    document_id: id,
+    owner_email: owner,
+    file_name: `invoice-${i}.pdf`,
+    document_type: i % 3 === 0 ? 'receipt' : 'invoice',
+    status: 'extracted',
+    extracted_data: {
+      customer: `Customer ${i % 997}, "Ltd" — Ünïcødé 株式会社`,
+      email: `buyer${i % 5000}@example.com`,
+      amount: Math.round((i % 100_000) * 1.37) / 100,
+      notes: i % 10 === 0 ? 'line one\nline two' : 'ok',
+    },
+    created_at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+    updated_at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+  };
+}
+
+/** Records made on demand in id order, answering the same keyset queries a container does. */
+class SyntheticSource implements RecordSource {
+  constructor(private readonly total: number) {}
+  count(): Promise<number> {
+    return Promise.resolve(this.total);
+  }
+  take(_owner: string, query: OwnedQuery & { max: number }) {
+    const cursor = query.parameters?.find((p) => p.name === '@cursor')?.value;
+    const start = typeof cursor === 'string' ? Number(cursor.slice(4)) + 1 : 0;
+    const end = Math.min(this.total, start + query.max);
+    return Promise.resolve(Array.from({ length: Math.max(0, end - start) }, (_, k) => record(start + k)));
+  }
+}
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function runRaw(records: number): Promise<Record<string, number>> {
+  const services = await readyServices();
+  const started = performance.now();
+  const ids: string[] = [];
+  for (let batch = 0; batch * 1000 < records; batch++) {
+    const rows: string[] = [];
+    for (let i = batch * 1000; i < Math.min(records, (batch + 1) * 1000); i++)
+      rows.push(JSON.stringify(record(i)));
+    const id = blockId({ typeIndex: 0, batchIndex: batch });
+    await services.blob.stageBlock('exports', 'bench/raw.ndjson', id, Buffer.from(`${rows.join('\n')}\n`));
+    ids.push(id);
+  }
+  await services.blob.commitBlocks('exports', 'bench/raw.ndjson', ids, 'application/x-ndjson');
+  const seconds = (performance.now() - started) / 1000;
+  return { records_per_s: Math.round(records / seconds), seconds: Math.round(seconds * 10) / 10 };
+}
+
+async function seedCosmos(records: number): Promise<void> {
+  const documents = (await readyServices()).cosmos.container('documents');
+  for (let start = 0; start < records; start += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, records - start) }, (_, k) => documents.create(record(start + k))),
+    );
+  }
+}
+
+async function runJob(baseUrl: string, format: string, records: number): Promise<Record<string, number>> {
+  const headers = {
+    'content-type': 'application/json',
+    'x-ms-client-principal': Buffer.from(JSON.stringify({ claims: [{ typ: 'email', val: owner }] })).toString(
+      'base64',
+    ),
+  };
+  const started = performance.now();
+  const created = await fetch(`${baseUrl}/api/v1/export-jobs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ data_types: ['documents'], format, batch_size: 1000 }),
+  });
+  const { job_id: jobId } = (await created.json()) as { job_id: string };
+  let lastProgress = -1;
+  let lastChange = performance.now();
+  let maxGap = 0;
+  for (;;) {
+    const job = (await (await fetch(`${baseUrl}/api/v1/export-jobs/${jobId}`, { headers })).json()) as {
+      status: string;
+      processed_records: number;
+      finalized_records?: number;
+      error_message: string | null;
+    };
+    const now = performance.now();
+    const progress = job.processed_records + (job.finalized_records ?? 0);
+    if (progress !== lastProgress || job.status === 'completed') {
+      maxGap = Math.max(maxGap, now - lastChange);
+      lastChange = now;
+      lastProgress = progress;
+    }
+    if (job.status === 'completed') break;
+    if (job.status === 'failed') throw new Error(`job failed: ${job.error_message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    records_per_s: Math.round(records / seconds),
+    seconds: Math.round(seconds * 10) / 10,
+    max_progress_gap_s: Math.round(maxGap / 100) / 10,
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode = 'ours', format = 'csv', count = '100000'] = process.argv.slice(2);
+  const records = Number(count);
+  process.env.STORAGE = '';
+  process.env.COSMOS = '';
+  const host = await startLocalHost({
+    port: 0,
+    appRoot: path.resolve(__dirname, '..', '..', '..'),
+    log: () => undefined,
+    timers: false,
+  });
+  let figures: Record<string, number>;
+  if (mode === 'raw') {
+    figures = await runRaw(records);
+  } else {
+    const services = await readyServices();
+    if (mode === 'ours') {
+      const synthetic = new SyntheticSource(records);
+      // Bench only: the same jobs service, reading from the synthetic source instead of Cosmos.
+      Object.defineProperty(services, 'jobs', {
+        value: new ExportJobsService(
+          services.cosmos.container('export_jobs'),
+          { documents: synthetic, export_tracking: synthetic },
+          services.blob,
+          {
+            api: 1,
+            schedule: 1,
+          },
+        ),
+      });
+    } else {
+      await seedCosmos(records);
+    }
+    figures = await runJob(host.url, format, records);
+  }
+  await host.stop();
+  process.stdout.write(
+    `${JSON.stringify({ mode, format, records, ...figures, peak_rss_mb: peakRssMb() })}\n`,
+  );
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
