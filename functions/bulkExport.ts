@@ -1,6 +1,8 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { readyServices } from '../shared/services';
+import type { InvocationContext } from '@azure/functions';
+import { hashOwner, logEvent } from '../shared/core/log';
+import { readyServices, type Services } from '../shared/services';
 import type { BatchOutcome, JobRef } from '../shared/services/exportJobs';
 
 /**
@@ -45,22 +47,48 @@ function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Ta
 }
 
 df.app.orchestration(bulkExportName, bulkExportOrchestrator);
-df.app.activity(planJob, { handler: async (ref: JobRef) => (await readyServices()).jobs.plan(ref) });
-df.app.activity(runBatch, { handler: async (ref: JobRef) => (await readyServices()).jobs.runBatch(ref) });
-df.app.activity(finalizeJob, {
-  handler: async (ref: JobRef) => {
-    const services = await readyServices();
-    const job = await services.jobs.finalize(ref);
-    if (job.schedule_id) await services.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
-    return { status: job.status };
+/** Registers a job activity that logs its outcome with the job id and the hashed owner. */
+function jobActivity<I>(
+  name: string,
+  refOf: (input: I) => JobRef,
+  run: (services: Services, input: I) => Promise<unknown>,
+) {
+  df.app.activity(name, {
+    handler: async (input: I, context: InvocationContext) => {
+      const ref = refOf(input);
+      const result = await run(await readyServices(), input);
+      logEvent(context, 'info', name, { job_id: ref.job_id, owner: hashOwner(ref.owner_email), result });
+      return result;
+    },
+  });
+}
+
+jobActivity(
+  planJob,
+  (ref: JobRef) => ref,
+  (app, ref) => app.jobs.plan(ref),
+);
+jobActivity(
+  runBatch,
+  (ref: JobRef) => ref,
+  (app, ref) => app.jobs.runBatch(ref),
+);
+jobActivity(
+  finalizeJob,
+  (ref: JobRef) => ref,
+  async (app, ref) => {
+    const job = await app.jobs.finalize(ref);
+    if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
+    return { status: job.status, rows: job.file?.rows };
   },
-});
-df.app.activity(markJobFailed, {
-  handler: async (input: { ref: JobRef; message: string }) => {
-    const services = await readyServices();
-    const errorId = await services.jobs.markFailed(input.ref, input.message);
-    const job = await services.jobs.get({ email: input.ref.owner_email }, input.ref.job_id);
-    if (job.schedule_id) await services.schedules.recordRun(job.owner_email, job.schedule_id, 'failed');
-    return errorId;
+);
+jobActivity(
+  markJobFailed,
+  (input: { ref: JobRef; message: string }) => input.ref,
+  async (app, input) => {
+    const errorId = await app.jobs.markFailed(input.ref, input.message);
+    const job = await app.jobs.get({ email: input.ref.owner_email }, input.ref.job_id);
+    if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'failed');
+    return { error_id: errorId, message: input.message };
   },
-});
+);

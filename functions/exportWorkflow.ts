@@ -1,7 +1,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { UserModifications } from '../shared/domain/exportRecords';
-import { readyServices } from '../shared/services';
+import type { InvocationContext } from '@azure/functions';
+import { hashOwner, logEvent } from '../shared/core/log';
+import { readyServices, type Services } from '../shared/services';
 import { exportWorkflowName, userModificationsEvent } from '../shared/services/exportRequests';
 import type { WorkflowStart } from '../shared/services/exportWorkflow';
 
@@ -64,20 +66,48 @@ function* exportWorkflowOrchestrator(context: OrchestrationContext): Generator<d
 
 df.app.orchestration(exportWorkflowName, exportWorkflowOrchestrator);
 
-df.app.activity(recordInitialSummary, {
-  handler: async (start: WorkflowStart) => (await readyServices()).exportWorkflow.recordInitialSummary(start),
-});
-df.app.activity(recordUserModifications, {
-  handler: async (input: { start: WorkflowStart; modifications: UserModifications }) =>
-    (await readyServices()).exportWorkflow.recordUserModifications(input.start, input.modifications),
-});
-df.app.activity(produceDeliverable, {
-  handler: async (start: WorkflowStart) => (await readyServices()).exportWorkflow.produceDeliverable(start),
-});
-df.app.activity(markWorkflowExpired, {
-  handler: async (start: WorkflowStart) => (await readyServices()).exportWorkflow.markExpired(start),
-});
-df.app.activity(markWorkflowFailed, {
-  handler: async (input: { start: WorkflowStart; message: string }) =>
-    (await readyServices()).exportWorkflow.markFailed(input.start, input.message),
-});
+/** Registers a stage activity that logs its outcome with the workflow id and the hashed owner. */
+function stageActivity<I>(
+  name: string,
+  startOf: (input: I) => WorkflowStart,
+  run: (services: Services, input: I) => Promise<unknown>,
+) {
+  df.app.activity(name, {
+    handler: async (input: I, context: InvocationContext) => {
+      const start = startOf(input);
+      const result = await run(await readyServices(), input);
+      logEvent(context, 'info', name, {
+        export_workflow_id: start.export_workflow_id,
+        owner: hashOwner(start.owner.email),
+      });
+      return result;
+    },
+  });
+}
+
+type WithStart = { start: WorkflowStart };
+stageActivity(
+  recordInitialSummary,
+  (s: WorkflowStart) => s,
+  (app, s) => app.exportWorkflow.recordInitialSummary(s),
+);
+stageActivity(
+  recordUserModifications,
+  (i: WithStart & { modifications: UserModifications }) => i.start,
+  (app, i) => app.exportWorkflow.recordUserModifications(i.start, i.modifications),
+);
+stageActivity(
+  produceDeliverable,
+  (s: WorkflowStart) => s,
+  (app, s) => app.exportWorkflow.produceDeliverable(s),
+);
+stageActivity(
+  markWorkflowExpired,
+  (s: WorkflowStart) => s,
+  (app, s) => app.exportWorkflow.markExpired(s),
+);
+stageActivity(
+  markWorkflowFailed,
+  (i: WithStart & { message: string }) => i.start,
+  (app, i) => app.exportWorkflow.markFailed(i.start, i.message),
+);
