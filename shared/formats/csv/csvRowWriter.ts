@@ -1,0 +1,121 @@
+import type { ResolvedColumn } from '../columns/columnModel';
+import { RowExtractor } from '../columns/rowExtractor';
+import type { ChunkBuffer } from '../output/chunkBuffer';
+import type { ExportRecord } from '../records/recordSource';
+import { safeJsonStringify } from '../records/safeJson';
+import type { UnknownFieldWatch } from '../columns/unknownFields';
+import { MAY_START_FORMULA, isFormulaLike } from './formulaGuard';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+const BYTE_ORDER_MARK = '\uFEFF';
+/** Lines are joined into strings of about this many characters before encoding: fewer, larger copies. */
+const TEXT_BATCH = 16 * 1024;
+
+/** RFC 4180 field for a text value, neutralised first so the apostrophe ends up inside the quotes. */
+export function csvText(text: string): string {
+  // A table lookup on the first character settles almost every cell without a call.
+  const first = text.charCodeAt(0);
+  const safe = MAY_START_FORMULA[first] === 1 && isFormulaLike(text) ? `'${text}` : text;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(QUOTE, '""')}"` : safe;
+}
+
+/** One cell: numbers and booleans unquoted as they are, dates as ISO 8601, the rest as text. */
+export function csvCell(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return csvText(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : '';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return '';
+    default:
+      if (value === null) return '';
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+      return csvText(safeJsonStringify(value));
+  }
+}
+
+export interface CsvOptions {
+  /** Starts the file with a UTF-8 byte order mark, which Excel needs to read UTF-8 correctly. */
+  bom?: boolean;
+}
+
+/** CSV as header text, rows and (empty) footer: the shape every line-oriented format shares. */
+export class CsvRowWriter {
+  private readonly extractor: RowExtractor;
+  private text = '';
+  private readonly writeRow = (values: readonly unknown[]): void => {
+    let line = values.length > 0 ? csvCell(values[0]) : '';
+    for (let i = 1; i < values.length; i++) line += ',' + csvCell(values[i]);
+    this.text += line + '\r\n';
+  };
+
+  constructor(
+    private readonly columns: readonly ResolvedColumn[],
+    lineItemsPath: readonly string[] | undefined,
+    private readonly options: CsvOptions,
+    private readonly unknownFields: UnknownFieldWatch | undefined,
+  ) {
+    this.extractor = new RowExtractor(columns, lineItemsPath);
+  }
+
+  header(): string {
+    const bom = this.options.bom === true ? BYTE_ORDER_MARK : '';
+    // No records and no column model: an empty file rather than an empty header line.
+    if (this.columns.length === 0) return bom;
+    return bom + this.columns.map((c) => csvText(c.header)).join(',') + '\r\n';
+  }
+
+  /** Writes the rows of `records`; returns how many rows that made. */
+  writeSlice(records: readonly ExportRecord[], out: ChunkBuffer): number {
+    const keys = this.extractor.flatKeys;
+    if (keys !== undefined) return this.writeFlatSlice(records, keys, out);
+    let rows = 0;
+    const { unknownFields, extractor, writeRow } = this;
+    for (const record of records) {
+      if (unknownFields) unknownFields.check(record);
+      rows += extractor.forEachRow(record, writeRow);
+      if (this.text.length >= TEXT_BATCH) {
+        out.write(this.text);
+        this.text = '';
+      }
+    }
+    out.write(this.text);
+    this.text = '';
+    return rows;
+  }
+
+  footer(): string {
+    return '';
+  }
+
+  /** The common case — top-level fields only, no line items — without per-cell calls through the extractor. */
+  private writeFlatSlice(
+    records: readonly ExportRecord[],
+    keys: readonly string[],
+    out: ChunkBuffer,
+  ): number {
+    const { unknownFields } = this;
+    const n = keys.length;
+    let text = '';
+    for (const record of records) {
+      if (unknownFields) unknownFields.check(record);
+      const fields: Readonly<Record<string, unknown>> =
+        typeof record === 'object' && record !== null ? record : {};
+      let line = n > 0 ? csvCell(fields[keys[0] ?? '']) : '';
+      for (let i = 1; i < n; i++) line += ',' + csvCell(fields[keys[i] ?? '']);
+      text += line + '\r\n';
+      if (text.length >= TEXT_BATCH) {
+        out.write(text);
+        text = '';
+      }
+    }
+    out.write(text);
+    return records.length;
+  }
+}
