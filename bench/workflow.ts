@@ -44,7 +44,7 @@ export async function runWorkflowBench(args: readonly string[]): Promise<void> {
   timeMethods(BlobStore.prototype, ['put', 'get'], 'blob');
   timeMethods(LocalDocumentAi.prototype, ['summarize', 'finalize'], 'ai');
   // Generation: the deliverable renderer, looked up through its module at call time.
-  const deliverable = require('../shared/services/deliverable') as Record<string, unknown>;
+  const deliverable = (await import('../shared/services/deliverable')) as unknown as Record<string, unknown>;
   timeMethods(deliverable, ['renderDeliverable'], 'generation');
 
   process.env.STORAGE = '';

@@ -50,6 +50,6 @@ export function jobView(job: JobRecord) {
 }
 
 export function scheduleView(schedule: ScheduleRecord) {
-  const { id: _id, owner_oid: _oid, type: _type, ...rest } = schedule;
-  return Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('_')));
+  const hidden = new Set(['id', 'owner_oid', 'type']);
+  return Object.fromEntries(Object.entries(schedule).filter(([k]) => !hidden.has(k) && !k.startsWith('_')));
 }

@@ -7,7 +7,6 @@ import { decodeContinuation, encodeContinuation } from '../core/paging';
 import {
   blockId,
   bodyBlockIds,
-  dataTypeSources,
   exportRow,
   jobFilter,
   percent,
