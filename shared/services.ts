@@ -42,7 +42,10 @@ export class Services {
     this.exportWorkflow = new ExportWorkflowService(this.tracking, this.documents, this.ai, this.blob);
     this.jobs = new ExportJobsService(
       this.cosmos.container('export_jobs'),
-      { documents: this.cosmos.container('documents'), export_tracking: this.cosmos.container('export_tracking') },
+      {
+        documents: this.cosmos.container('documents'),
+        export_tracking: this.cosmos.container('export_tracking'),
+      },
       this.blob,
       { api: config.limits.jobFileRetentionDays, schedule: config.limits.instanceRetentionDays },
     );

@@ -100,11 +100,18 @@ export class BlobStore {
   }
 
   /** Uploads a stream as staged blocks committed once at the end: readers never see a partial file. */
-  async putStream(container: BlobContainerName, path: string, chunks: AsyncIterable<Uint8Array>, contentType: string): Promise<void> {
+  async putStream(
+    container: BlobContainerName,
+    path: string,
+    chunks: AsyncIterable<Uint8Array>,
+    contentType: string,
+  ): Promise<void> {
     try {
       await this.container(container)
         .getBlockBlobClient(path)
-        .uploadStream(Readable.from(chunks), 8 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType } });
+        .uploadStream(Readable.from(chunks), 8 * 1024 * 1024, 2, {
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
     } catch (thrown) {
       throw mapBlobError(thrown);
     }
@@ -114,7 +121,12 @@ export class BlobStore {
    * Stages one block of a blob without making it visible. Writing the same block id again
    * replaces it, so a retried writer never duplicates its part.
    */
-  async stageBlock(container: BlobContainerName, path: string, blockId: string, body: Uint8Array): Promise<void> {
+  async stageBlock(
+    container: BlobContainerName,
+    path: string,
+    blockId: string,
+    body: Uint8Array,
+  ): Promise<void> {
     try {
       await this.container(container).getBlockBlobClient(path).stageBlock(blockId, body, body.length);
     } catch (thrown) {
@@ -123,7 +135,12 @@ export class BlobStore {
   }
 
   /** Makes the blob exactly these staged blocks, in order, in one atomic step. */
-  async commitBlocks(container: BlobContainerName, path: string, blockIds: string[], contentType: string): Promise<void> {
+  async commitBlocks(
+    container: BlobContainerName,
+    path: string,
+    blockIds: string[],
+    contentType: string,
+  ): Promise<void> {
     try {
       await this.container(container)
         .getBlockBlobClient(path)

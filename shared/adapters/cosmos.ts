@@ -144,7 +144,10 @@ export class OwnedContainer<T extends OwnedRecord> {
    * A page of the owner's records. `where` is a SQL condition on `c` using only `@`-parameters
    * (never concatenated values); the owner condition is always added.
    */
-  async query(ownerEmail: string, options: OwnedQuery & { limit: number; continuation?: string }): Promise<Page<T>> {
+  async query(
+    ownerEmail: string,
+    options: OwnedQuery & { limit: number; continuation?: string },
+  ): Promise<Page<T>> {
     try {
       const page = await this.container.items
         .query<T>(ownedSql(ownerEmail, '*', options), {
@@ -201,7 +204,10 @@ export class OwnedContainer<T extends OwnedRecord> {
 }
 
 /** Reads a query to the end of its pages, up to `max` items. */
-async function drain<T>(iterator: { hasMoreResults(): boolean; fetchNext(): Promise<{ resources: T[] }> }, max: number): Promise<T[]> {
+async function drain<T>(
+  iterator: { hasMoreResults(): boolean; fetchNext(): Promise<{ resources: T[] }> },
+  max: number,
+): Promise<T[]> {
   const items: T[] = [];
   while (items.length < max && iterator.hasMoreResults()) {
     const page = await iterator.fetchNext();
