@@ -1,8 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { InvocationContext } from '@azure/functions';
-import { hashOwner, logEvent } from '../shared/core/log';
-import { readyServices, type Services } from '../shared/services';
+import { registerActivity } from '../shared/activities';
+import { hashOwner } from '../shared/core/log';
 import type { BatchOutcome, JobRef } from '../shared/services/exportJobs';
 
 /**
@@ -47,45 +46,19 @@ function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Ta
 }
 
 df.app.orchestration(bulkExportName, bulkExportOrchestrator);
-/** Registers a job activity that logs its outcome with the job id and the hashed owner. */
-function jobActivity<I>(
-  name: string,
-  refOf: (input: I) => JobRef,
-  run: (services: Services, input: I) => Promise<unknown>,
-) {
-  df.app.activity(name, {
-    handler: async (input: I, context: InvocationContext) => {
-      const ref = refOf(input);
-      const result = await run(await readyServices(), input);
-      logEvent(context, 'info', name, { job_id: ref.job_id, owner: hashOwner(ref.owner_email), result });
-      return result;
-    },
-  });
-}
+const jobDimensions = (ref: JobRef) => ({ job_id: ref.job_id, owner: hashOwner(ref.owner_email) });
 
-jobActivity(
-  planJob,
-  (ref: JobRef) => ref,
-  (app, ref) => app.jobs.plan(ref),
-);
-jobActivity(
-  runBatch,
-  (ref: JobRef) => ref,
-  (app, ref) => app.jobs.runBatch(ref),
-);
-jobActivity(
-  finalizeJob,
-  (ref: JobRef) => ref,
-  async (app, ref) => {
-    const job = await app.jobs.finalize(ref);
-    if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
-    return { status: job.status, rows: job.file?.rows };
-  },
-);
-jobActivity(
+registerActivity(planJob, jobDimensions, (app, ref: JobRef) => app.jobs.plan(ref));
+registerActivity(runBatch, jobDimensions, (app, ref: JobRef) => app.jobs.runBatch(ref));
+registerActivity(finalizeJob, jobDimensions, async (app, ref: JobRef) => {
+  const job = await app.jobs.finalize(ref);
+  if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
+  return { status: job.status, rows: job.file?.rows };
+});
+registerActivity(
   markJobFailed,
-  (input: { ref: JobRef; message: string }) => input.ref,
-  async (app, input) => {
+  (input: { ref: JobRef }) => jobDimensions(input.ref),
+  async (app, input: { ref: JobRef; message: string }) => {
     const errorId = await app.jobs.markFailed(input.ref, input.message);
     const job = await app.jobs.get({ email: input.ref.owner_email }, input.ref.job_id);
     if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'failed');

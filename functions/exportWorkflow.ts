@@ -1,9 +1,8 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { UserModifications } from '../shared/domain/exportRecords';
-import type { InvocationContext } from '@azure/functions';
-import { hashOwner, logEvent } from '../shared/core/log';
-import { readyServices, type Services } from '../shared/services';
+import { registerActivity } from '../shared/activities';
+import { hashOwner } from '../shared/core/log';
 import { exportWorkflowName, userModificationsEvent } from '../shared/services/exportRequests';
 import type { WorkflowStart } from '../shared/services/exportWorkflow';
 
@@ -66,48 +65,29 @@ function* exportWorkflowOrchestrator(context: OrchestrationContext): Generator<d
 
 df.app.orchestration(exportWorkflowName, exportWorkflowOrchestrator);
 
-/** Registers a stage activity that logs its outcome with the workflow id and the hashed owner. */
-function stageActivity<I>(
-  name: string,
-  startOf: (input: I) => WorkflowStart,
-  run: (services: Services, input: I) => Promise<unknown>,
-) {
-  df.app.activity(name, {
-    handler: async (input: I, context: InvocationContext) => {
-      const start = startOf(input);
-      const result = await run(await readyServices(), input);
-      logEvent(context, 'info', name, {
-        export_workflow_id: start.export_workflow_id,
-        owner: hashOwner(start.owner.email),
-      });
-      return result;
-    },
-  });
-}
-
+const workflowDimensions = (start: WorkflowStart) => ({
+  export_workflow_id: start.export_workflow_id,
+  owner: hashOwner(start.owner.email),
+});
 type WithStart = { start: WorkflowStart };
-stageActivity(
-  recordInitialSummary,
-  (s: WorkflowStart) => s,
-  (app, s) => app.exportWorkflow.recordInitialSummary(s),
+
+registerActivity(recordInitialSummary, workflowDimensions, (app, start: WorkflowStart) =>
+  app.exportWorkflow.recordInitialSummary(start),
 );
-stageActivity(
+registerActivity(
   recordUserModifications,
-  (i: WithStart & { modifications: UserModifications }) => i.start,
-  (app, i) => app.exportWorkflow.recordUserModifications(i.start, i.modifications),
+  (input: WithStart) => workflowDimensions(input.start),
+  (app, input: WithStart & { modifications: UserModifications }) =>
+    app.exportWorkflow.recordUserModifications(input.start, input.modifications),
 );
-stageActivity(
-  produceDeliverable,
-  (s: WorkflowStart) => s,
-  (app, s) => app.exportWorkflow.produceDeliverable(s),
+registerActivity(produceDeliverable, workflowDimensions, (app, start: WorkflowStart) =>
+  app.exportWorkflow.produceDeliverable(start),
 );
-stageActivity(
-  markWorkflowExpired,
-  (s: WorkflowStart) => s,
-  (app, s) => app.exportWorkflow.markExpired(s),
+registerActivity(markWorkflowExpired, workflowDimensions, (app, start: WorkflowStart) =>
+  app.exportWorkflow.markExpired(start),
 );
-stageActivity(
+registerActivity(
   markWorkflowFailed,
-  (i: WithStart & { message: string }) => i.start,
-  (app, i) => app.exportWorkflow.markFailed(i.start, i.message),
+  (input: WithStart) => workflowDimensions(input.start),
+  (app, input: WithStart & { message: string }) => app.exportWorkflow.markFailed(input.start, input.message),
 );

@@ -80,34 +80,8 @@ function timingOf(schedule: ScheduleRecord): ScheduleTiming {
 
 /** The body fields a record carries (PATCH merges onto these and validates the whole again). */
 function bodyOf(schedule: ScheduleRecord): Record<string, unknown> {
-  const {
-    name,
-    data_types,
-    format,
-    filters,
-    include_metadata,
-    compression,
-    active,
-    frequency,
-    time_of_day,
-    timezone,
-    day_of_week,
-    day_of_month,
-  } = schedule;
-  return {
-    name,
-    data_types,
-    format,
-    filters,
-    include_metadata,
-    compression,
-    active,
-    frequency,
-    time_of_day,
-    timezone,
-    day_of_week,
-    day_of_month,
-  };
+  const fields: readonly string[] = [...Object.keys(scheduleExportSchema.shape), ...timingFields];
+  return Object.fromEntries(fields.map((field) => [field, schedule[field]]));
 }
 
 export class SchedulesService {
