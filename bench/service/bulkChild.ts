@@ -5,6 +5,8 @@
  *   node dist/bench/service/bulkChild.js cosmos <format> <records>  the real pipeline over the Cosmos emulator
  * Prints one JSON line with the figures.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { startLocalHost } from '../../host/localHost';
 import type { OwnedQuery, OwnedRecord } from '../../shared/adapters/cosmos';
@@ -120,11 +122,52 @@ async function runJob(baseUrl: string, format: string, records: number): Promise
   };
 }
 
+/**
+ * The Cosmos emulator in a process of its own, so the host's peak RSS is the host's alone (the
+ * emulator keeps every document in memory and copies them on every query).
+ */
+async function startSeparateCosmos(): Promise<{ connectionString: string; stop: () => void }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('@vercel/cosmosdb-server/lib/cli.js'),
+      '--no-ssl',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const key = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+  return {
+    connectionString: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${key};`,
+    stop: () => child.kill(),
+  };
+}
+
 async function main(): Promise<void> {
   const [mode = 'ours', format = 'csv', count = '100000'] = process.argv.slice(2);
   const records = Number(count);
+  const separateCosmos = mode === 'cosmos' ? await startSeparateCosmos() : undefined;
   process.env.STORAGE = '';
-  process.env.COSMOS = '';
+  process.env.COSMOS = separateCosmos?.connectionString ?? '';
   const host = await startLocalHost({
     port: 0,
     appRoot: path.resolve(__dirname, '..', '..', '..'),
@@ -156,6 +199,7 @@ async function main(): Promise<void> {
     figures = await runJob(host.url, format, records);
   }
   await host.stop();
+  separateCosmos?.stop();
   process.stdout.write(
     `${JSON.stringify({ mode, format, records, ...figures, peak_rss_mb: peakRssMb() })}\n`,
   );
