@@ -8,9 +8,9 @@ import { services } from '../shared/services';
  * health reports it, and the first request that needs it provisions again.
  */
 app.hook.appStart(async () => {
-  const app = services();
+  const configured = services(); // throws ConfigError here, before any function serves
   try {
-    await app.ready();
+    await configured.ready();
   } catch (error) {
     logEvent(console, 'warn', 'provisioning_deferred', {
       error: error instanceof Error ? error.message : String(error),
