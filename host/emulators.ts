@@ -40,9 +40,16 @@ export async function startCosmosEmulator(): Promise<Emulator> {
  * loopback port it reports once it listens.
  */
 export async function startAzurite(): Promise<Emulator> {
+  // Azurite runs behind a one-line bootstrap that exits when the IPC channel to its parent
+  // closes: the emulator never outlives its host, even one killed with SIGKILL.
+  // (The channel is unref'd there too, so Azurite can still exit on its own when it stops.)
+  const bootstrap =
+    "process.channel?.unref(); process.on('disconnect', () => process.exit(0)); require(process.argv[1]);";
   const child = spawn(
     process.execPath,
     [
+      '-e',
+      bootstrap,
       require.resolve('azurite/dist/src/blob/main.js'),
       '--blobHost',
       '127.0.0.1',
@@ -54,15 +61,17 @@ export async function startAzurite(): Promise<Emulator> {
       '--loose',
       '--silent',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
+  if (!child.stdout || !child.stderr) throw new Error('Azurite was started without output pipes.');
+  const { stdout, stderr } = child;
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(
       () => reject(new Error(`Azurite did not start within 30 s:\n${output}`)),
       30_000,
     );
-    child.stdout.on('data', (chunk: Buffer) => {
+    stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listens on (http:\/\/[\d.]+:\d+)/.exec(output);
       if (match?.[1]) {
@@ -70,13 +79,16 @@ export async function startAzurite(): Promise<Emulator> {
         resolve(match[1]);
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Azurite exited with code ${code}:\n${output}`));
     });
   });
-  child.stdout.resume();
+  stdout.resume();
+  // The channel only exists to tell the child when we are gone; it must not keep us alive.
+  child.unref();
+  child.channel?.unref();
   return {
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount};AccountKey=${azuriteKey};` +
