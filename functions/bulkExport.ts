@@ -37,7 +37,7 @@ function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Ta
     yield context.df.callActivityWithRetry(finalizeJob, retry, ref);
     return { status: 'completed' };
   } catch (error) {
-    yield context.df.callActivity(markJobFailed, {
+    yield context.df.callActivityWithRetry(markJobFailed, retry, {
       ref,
       message: error instanceof Error ? error.message : String(error),
     });
@@ -52,8 +52,14 @@ registerActivity(planJob, jobDimensions, (app, ref: JobRef) => app.jobs.plan(ref
 registerActivity(runBatch, jobDimensions, (app, ref: JobRef) => app.jobs.runBatch(ref));
 registerActivity(finalizeJob, jobDimensions, async (app, ref: JobRef) => {
   const job = await app.jobs.finalize(ref);
-  if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed');
-  return { status: job.status, rows: job.file?.rows };
+  // The schedule's last status is bookkeeping: failing to write it must not fail a finished job.
+  const recorded = job.schedule_id
+    ? await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed').then(
+        () => true,
+        () => false,
+      )
+    : undefined;
+  return { status: job.status, rows: job.file?.rows, schedule_recorded: recorded };
 });
 registerActivity(
   markJobFailed,

@@ -76,7 +76,8 @@ function listen(server: http.Server, port: number): Promise<number> {
           : error,
       ),
     );
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+    // Loopback only: locally the principal header is trusted as EasyAuth's, so nobody else may send it.
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 

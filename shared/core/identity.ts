@@ -52,6 +52,9 @@ export function resolveCaller(principalHeader: string | null, principalName: str
     types.map((t) => claims.find((c) => c.typ === t)?.val.trim()).find((v) => v);
   const email = claimValue(emailClaimTypes) ?? principalName?.trim();
   if (!email) throw unauthenticated('The client principal carries no email.');
+  // The owner key becomes a partition key and the first segment of blob paths: no separators.
+  if (!/^[^\s/\\@]+@[^\s/\\@]+$/.test(email))
+    throw unauthenticated('The client principal carries no usable email.');
   const oid = claimValue(oidClaimTypes);
   return oid ? { email: email.toLowerCase(), oid } : { email: email.toLowerCase() };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { OwnedContainer, OwnedQuery, OwnedRecord } from '../adapters/cosmos';
 import { conflict, notFound, AppError } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
@@ -13,6 +14,7 @@ import {
   type DataType,
   type JobRecord,
   type JobRequest,
+  type SqlFilter,
 } from '../domain/jobs';
 import { inferColumnModel, type ColumnModel } from '../formats';
 import {
@@ -85,13 +87,27 @@ function stagingPath(job: JobRecord): string {
 
 async function* ndjsonRecords(stream: Readable): AsyncGenerator<Record<string, unknown>[]> {
   let rest = '';
+  // A multi-byte character can straddle two chunks: decode as a stream, not chunk by chunk.
+  const decoder = new StringDecoder('utf8');
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
+    const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop() ?? '';
     const batch = lines.filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
     if (batch.length > 0) yield batch;
   }
   if (rest.length > 0) yield [JSON.parse(rest) as Record<string, unknown>];
+}
+
+/**
+ * Emails can be reassigned: when the job's owner has an object id, records stamped with another
+ * id are not theirs (SPEC §2), whatever their email.
+ */
+function ownedFilter(filter: SqlFilter, ownerOid: string | undefined): SqlFilter {
+  if (!ownerOid) return filter;
+  return {
+    where: `(${filter.where}) AND (NOT IS_DEFINED(c.owner_oid) OR c.owner_oid = @owner_oid)`,
+    parameters: [...filter.parameters, { name: '@owner_oid', value: ownerOid }],
+  };
 }
 
 /** How often a long single pass (finalizing XLSX or PDF) writes its progress. */
@@ -226,10 +242,12 @@ export class ExportJobsService {
     const job = await this.load(ref);
     if (job.planned) return { done: false, batch: job.current_batch, of: job.total_batches };
     const { request } = job;
+    if (job.status !== 'pending' && job.status !== 'running')
+      return { done: true, batch: job.current_batch, of: job.total_batches };
     const counts: Partial<Record<DataType, number>> = {};
     const sample: Record<string, unknown>[] = [];
     for (const dataType of request.data_types) {
-      const filter = jobFilter(request, dataType);
+      const filter = ownedFilter(jobFilter(request, dataType), job.owner_oid);
       counts[dataType] = await this.sources[dataType].count(job.owner_email, filter);
       if (request.format !== 'json' && request.format !== 'ndjson') {
         const rows = await this.sources[dataType].take(job.owner_email, {
@@ -252,7 +270,10 @@ export class ExportJobsService {
         status: 'running',
         planned: true,
         counts,
-        ...(sample.length > 0 ? { columns: inferColumnModel(sample) } : {}),
+        // Tabular formats always get a model, an empty one when nothing matched (a header-only file).
+        ...(request.format !== 'json' && request.format !== 'ndjson'
+          ? { columns: inferColumnModel(sample) }
+          : {}),
         total_records: total,
         total_batches: totalBatches,
         started_at: job.started_at ?? now.toISOString(),
@@ -273,7 +294,7 @@ export class ExportJobsService {
     if (job.status !== 'running' || dataType === undefined)
       return { done: true, batch: job.current_batch, of: job.total_batches };
 
-    const filter = jobFilter(request, dataType);
+    const filter = ownedFilter(jobFilter(request, dataType), job.owner_oid);
     const where = checkpoint.cursor === null ? filter.where : `(${filter.where}) AND c.id > @cursor`;
     const parameters =
       checkpoint.cursor === null
@@ -370,6 +391,7 @@ export class ExportJobsService {
       : undefined;
     const mimeType = mimeTypeFor(request.format, request.compression);
     let file: { sha256: string; size: number; rows: number };
+    let stagingToDelete: string | undefined;
 
     if (isParted(request.format)) {
       const options = {
@@ -432,14 +454,19 @@ export class ExportJobsService {
         }
       }
       await this.files.putStream(target.container, target.path, chunks(), mimeType);
-      await this.files.delete('exports', staging);
+      stagingToDelete = staging;
       if (!result) throw new Error('The file writer ended without a result.');
       file = { sha256: result.sha256, size: result.bytes, rows: result.rows };
     }
 
     const now = new Date();
     const latest = await this.load(ref);
-    return this.save(
+    // A cancel that landed while the file was being written wins: the file is discarded.
+    if (latest.status !== 'running') {
+      await this.discardParts(latest);
+      throw conflict(`Export job ${job.job_id} is ${latest.status}.`);
+    }
+    const completed = await this.save(
       {
         ...latest,
         status: 'completed',
@@ -457,13 +484,17 @@ export class ExportJobsService {
       },
       now,
     );
+    // Only once the job says completed: a retried finalize still finds its staged records.
+    if (stagingToDelete) await this.files.delete('exports', stagingToDelete);
+    return completed;
   }
 
   /** A failed job keeps its checkpoint (to resume) and says why, with an id to find the logs. */
   async markFailed(ref: JobRef, message: string): Promise<string> {
     const job = await this.load(ref);
     const errorId = randomUUID();
-    if (job.status === 'cancelled') return errorId;
+    // A finished or cancelled job keeps its state: only work in progress can fail.
+    if (job.status !== 'pending' && job.status !== 'running') return errorId;
     await this.save({ ...job, status: 'failed', error_message: message.slice(0, 2000), error_id: errorId });
     return errorId;
   }

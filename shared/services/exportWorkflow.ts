@@ -82,12 +82,9 @@ export class ExportWorkflowService {
     await this.tracking.save({ ...header, ...changes, updated_at: new Date().toISOString() });
   }
 
-  /** Stage 1: the AI summary of the extracted data; the workflow then awaits the user's review. */
-  async recordInitialSummary(start: WorkflowStart): Promise<Stage1Outcome> {
-    const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
-    if (existing) return { stage_1_id: existing.id, completed_at: existing.timestamp };
-
-    const header: WorkflowHeader = {
+  /** The workflow's header item as stage 1 first records it. */
+  private newHeader(start: WorkflowStart): WorkflowHeader {
+    return {
       id: start.export_workflow_id,
       type: 'workflow',
       ...this.base(start),
@@ -99,6 +96,14 @@ export class ExportWorkflowService {
       ...(start.document_template ? { document_template: start.document_template } : {}),
       ...(start.regenerated_from ? { regenerated_from: start.regenerated_from } : {}),
     };
+  }
+
+  /** Stage 1: the AI summary of the extracted data; the workflow then awaits the user's review. */
+  async recordInitialSummary(start: WorkflowStart): Promise<Stage1Outcome> {
+    const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
+    if (existing) return { stage_1_id: existing.id, completed_at: existing.timestamp };
+
+    const header = this.newHeader(start);
     const document = await this.documents.get(start.owner, start.document_id);
     const data = document.extracted_data ?? {};
     const run = await this.ai.summarize({
@@ -138,7 +143,16 @@ export class ExportWorkflowService {
     modifications: UserModifications,
   ): Promise<{ stage_2_id: string; completed_at: string }> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
-    if (existing) return { stage_2_id: existing.id, completed_at: existing.timestamp };
+    if (existing) {
+      // A retry after the stage was written: make sure the header caught up too.
+      await this.updateHeader(start.owner, start.export_workflow_id, {
+        stage: 2,
+        status: 'awaiting_final_processing',
+        format: existing.user_preferences.format,
+        document_template: existing.user_preferences.document_template,
+      });
+      return { stage_2_id: existing.id, completed_at: existing.timestamp };
+    }
     const stage1 = await this.requireStage1(start);
     const now = new Date().toISOString();
     const stage2: Stage2Record = {
@@ -172,7 +186,15 @@ export class ExportWorkflowService {
   /** Stage 3: the final AI summary, the file in the chosen format, stored and recorded. */
   async produceDeliverable(start: WorkflowStart): Promise<DeliverableInfo> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 3);
-    if (existing) return existing.deliverable;
+    if (existing) {
+      await this.updateHeader(start.owner, start.export_workflow_id, {
+        stage: 3,
+        status: 'completed',
+        completed_at: existing.timestamp,
+        deliverable: existing.deliverable,
+      });
+      return existing.deliverable;
+    }
     const stage1 = await this.requireStage1(start);
     const stage2 = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
     if (!stage2) throw new Error(`Workflow ${start.export_workflow_id} has no stage 2 record.`);
@@ -263,12 +285,15 @@ export class ExportWorkflowService {
 
   /** An activity failed for good: the workflow says so, readably. */
   async markFailed(start: WorkflowStart, message: string): Promise<void> {
-    const header = await this.tracking.header(start.owner.email, start.export_workflow_id);
-    if (header)
-      await this.updateHeader(start.owner, start.export_workflow_id, {
-        status: 'failed',
-        error_message: message.slice(0, 2000),
-      });
+    const header =
+      (await this.tracking.header(start.owner.email, start.export_workflow_id)) ?? this.newHeader(start);
+    // Written even when stage 1 never finished, so the status link the caller got answers.
+    await this.tracking.save({
+      ...header,
+      status: 'failed',
+      error_message: message.slice(0, 2000),
+      updated_at: new Date().toISOString(),
+    });
   }
 
   private async requireStage1(start: WorkflowStart): Promise<Stage1Record> {

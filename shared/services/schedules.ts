@@ -163,7 +163,10 @@ export class SchedulesService {
     const body = scheduleBodySchema.parse(
       Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     );
-    return this.schedules.upsert(this.toRecord(current, body, now));
+    const updated = this.toRecord(current, body, now);
+    const timingKept = [...timingFields, 'active'].every((field) => updated[field] === current[field]);
+    // Same timing: keep the pending slot (a rename at 09:02 must not skip the 09:00 run).
+    return this.schedules.upsert(timingKept ? { ...updated, next_run: current.next_run } : updated);
   }
 
   async delete(caller: Caller, scheduleId: string): Promise<void> {
@@ -181,6 +184,7 @@ export class SchedulesService {
     slot: Date,
     jobId: string,
     control: OrchestrationControl,
+    label = runDateLabel(slot, schedule.timezone),
   ): Promise<JobRecord | undefined> {
     const request = jobRequestSchema.parse({
       data_types: schedule.data_types,
@@ -189,7 +193,7 @@ export class SchedulesService {
       include_metadata: schedule.include_metadata,
       compression: schedule.compression,
     });
-    const fileName = `${runDateLabel(slot, schedule.timezone)}.${extensionFor(request.format, request.compression)}`;
+    const fileName = `${label}.${extensionFor(request.format, request.compression)}`;
     const owner = { email: schedule.owner_email, ...(schedule.owner_oid ? { oid: schedule.owner_oid } : {}) };
     let job: JobRecord;
     try {
@@ -227,34 +231,43 @@ export class SchedulesService {
     });
     let started = 0;
     for (const schedule of due) {
-      const slot = dueSlot(
-        timingOf(schedule),
-        schedule.last_run ? new Date(schedule.last_run) : undefined,
-        new Date(schedule.created_at),
-        now,
-      );
-      const job = slot
-        ? await this.startRun(schedule, slot, slotKey(schedule.schedule_id, slot), control)
-        : undefined;
-      if (job) started += 1;
-      await this.schedules.upsert({
-        ...schedule,
-        ...(slot
-          ? {
-              last_run: slot.toISOString(),
-              last_status: 'pending',
-              last_job_id: slotKey(schedule.schedule_id, slot),
-            }
-          : {}),
-        next_run: nextRun(timingOf(schedule), now).toISOString(),
-        updated_at: now.toISOString(),
-      });
-      logEvent(log, 'info', 'schedule_run', {
-        schedule_id: schedule.schedule_id,
-        owner: hashOwner(schedule.owner_email),
-        slot: slot?.toISOString(),
-        started: Boolean(job),
-      });
+      // One broken schedule must not hold back the others on this tick or the next.
+      try {
+        const slot = dueSlot(
+          timingOf(schedule),
+          schedule.last_run ? new Date(schedule.last_run) : undefined,
+          new Date(schedule.created_at),
+          now,
+        );
+        const job = slot
+          ? await this.startRun(schedule, slot, slotKey(schedule.schedule_id, slot), control)
+          : undefined;
+        if (job) started += 1;
+        await this.schedules.upsert({
+          ...schedule,
+          ...(slot
+            ? {
+                last_run: slot.toISOString(),
+                last_status: 'pending',
+                last_job_id: slotKey(schedule.schedule_id, slot),
+              }
+            : {}),
+          next_run: nextRun(timingOf(schedule), now).toISOString(),
+          updated_at: now.toISOString(),
+        });
+        logEvent(log, 'info', 'schedule_run', {
+          schedule_id: schedule.schedule_id,
+          owner: hashOwner(schedule.owner_email),
+          slot: slot?.toISOString(),
+          started: Boolean(job),
+        });
+      } catch (error) {
+        logEvent(log, 'error', 'schedule_run_failed', {
+          schedule_id: schedule.schedule_id,
+          owner: hashOwner(schedule.owner_email),
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     return started;
   }
@@ -267,11 +280,13 @@ export class SchedulesService {
     control: OrchestrationControl,
   ): Promise<JobRecord> {
     const schedule = await this.get(caller, scheduleId);
-    const job = await this.startRun(schedule, now, randomUUID(), control);
+    const jobId = randomUUID();
+    // Outside the slots: the job id keeps two runs in one minute from sharing a file.
+    const label = `${runDateLabel(now, schedule.timezone)}-${jobId.slice(0, 8)}`;
+    const job = await this.startRun(schedule, now, jobId, control, label);
     if (!job) throw conflict('The run could not be started.');
     await this.schedules.upsert({
       ...schedule,
-      last_run: now.toISOString(),
       last_status: 'pending',
       last_job_id: job.job_id,
       updated_at: now.toISOString(),

@@ -179,6 +179,50 @@ describe('bulk export jobs', () => {
     ).rejects.toMatchObject({ status: 404 });
   });
 
+  it('when the email was reassigned, then the job leaves out records stamped with the previous holder’s id', async () => {
+    const email = newUser('reassigned');
+    const documents = services.cosmos.container('documents');
+    const base = {
+      owner_email: email,
+      file_name: 'x.json',
+      document_type: 'invoice',
+      status: 'extracted',
+      created_at: createdAt(1),
+      updated_at: createdAt(1),
+    };
+    await documents.create({ ...base, id: 'old-1', document_id: 'old-1', owner_oid: 'previous-holder' });
+    await documents.create({ ...base, id: 'new-1', document_id: 'new-1', owner_oid: 'current-holder' });
+    await documents.create({ ...base, id: 'unstamped-1', document_id: 'unstamped-1' });
+    const { jobRequestSchema } = await import('../../../shared/domain/jobs');
+    const caller = { email, oid: 'current-holder' };
+    const job = await services.jobs.create(
+      caller,
+      jobRequestSchema.parse({ data_types: ['documents'], format: 'ndjson' }),
+      { now: new Date() },
+    );
+    await harness.client.startNew('bulkExport', {
+      instanceId: job.job_id,
+      input: { owner_email: email, job_id: job.job_id },
+    });
+    await harness.fireAllTimers();
+    const done = await services.jobs.get(caller, job.job_id);
+    const ids = (await fileOf(done))
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { document_id: string }).document_id);
+    expect(ids).toEqual(['new-1', 'unstamped-1']);
+  });
+
+  it('when nothing matches a CSV job, then it completes with an empty file instead of failing', async () => {
+    const job = await runJob({
+      data_types: ['documents'],
+      format: 'csv',
+      filters: { document_type: 'no-such-type' },
+    });
+    expect(job).toMatchObject({ status: 'completed', total_records: 0, file: { rows: 0 } });
+  });
+
   it('when a batch fails after writing its part and the job is resumed, then every record is in the file exactly once', async () => {
     const { jobRequestSchema } = await import('../../../shared/domain/jobs');
     const job = await services.jobs.create(

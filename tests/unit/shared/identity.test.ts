@@ -37,6 +37,13 @@ describe('resolveCaller', () => {
     );
   });
 
+  it('when the email could escape a blob path, then the caller is unauthenticated', () => {
+    expect(
+      unauthenticatedMessage(() => resolveCaller(principalHeader({ email: '../other@x.io' }), null)),
+    ).toMatch(/usable email/);
+    unauthenticatedMessage(() => resolveCaller(principalHeader({ email: 'not-an-email' }), null));
+  });
+
   it('when no principal is presented, then the caller is unauthenticated', () => {
     expect(unauthenticatedMessage(() => resolveCaller(null, 'a@b.c'))).toMatch(/no client principal/);
   });
