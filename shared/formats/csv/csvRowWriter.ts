@@ -2,7 +2,7 @@ import type { ResolvedColumn } from '../columns/columnModel';
 import { RowExtractor } from '../columns/rowExtractor';
 import type { ChunkBuffer } from '../output/chunkBuffer';
 import type { ExportRecord } from '../records/recordSource';
-import { safeJsonStringify } from '../records/safeJson';
+import { cellText } from '../records/cellText';
 import type { UnknownFieldWatch } from '../columns/unknownFields';
 import { MAY_START_FORMULA, isFormulaLike } from './formulaGuard';
 
@@ -22,22 +22,10 @@ export function csvText(text: string): string {
 
 /** One cell: numbers and booleans unquoted as they are, dates as ISO 8601, the rest as text. */
 export function csvCell(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return csvText(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : '';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return value.toString();
-    case 'undefined':
-      return '';
-    default:
-      if (value === null) return '';
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-      return csvText(safeJsonStringify(value));
-  }
+  if (typeof value === 'string') return csvText(value);
+  // Objects and arrays become JSON text, quoted and guarded like any text; numbers stay numeric.
+  const text = cellText(value);
+  return typeof value === 'object' && value !== null && !(value instanceof Date) ? csvText(text) : text;
 }
 
 export interface CsvOptions {

@@ -2,7 +2,7 @@ import { RowExtractor } from '../../columns/rowExtractor';
 import type { TableSetup } from '../../tableSetup';
 import type { FontChain } from '../text/fontChain';
 import { layoutText } from '../text/lineLayout';
-import { cellText } from './cellText';
+import { cellText } from '../../records/cellText';
 import type { TableColumn } from './tableRenderer';
 
 /** Cell padding (both sides) plus a hair of slack, in points. */

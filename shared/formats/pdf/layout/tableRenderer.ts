@@ -2,7 +2,7 @@ import type { WarningCollector } from '../../output/warnings';
 import type { FontChain } from '../text/fontChain';
 import type { LaidText } from '../text/lineLayout';
 import { layoutText } from '../text/lineLayout';
-import { cellText } from './cellText';
+import { cellText } from '../../records/cellText';
 import type { PageFlow } from './pageFlow';
 
 export interface TableColumn {

@@ -1,6 +1,6 @@
-import { safeJsonStringify } from '../../records/safeJson';
+import { safeJsonStringify } from './safeJson';
 
-/** How a value reads in a PDF cell: numbers and booleans as written, dates as ISO 8601. */
+/** How a value reads as cell text (CSV, PDF): numbers and booleans as written, dates as ISO 8601. */
 export function cellText(value: unknown): string {
   switch (typeof value) {
     case 'string':
