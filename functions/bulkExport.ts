@@ -2,14 +2,13 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/activities';
 import { hashOwner } from '../shared/core/log';
-import type { BatchOutcome, JobRef } from '../shared/services/exportJobs';
+import { bulkExportOrchestration, type BatchOutcome, type JobRef } from '../shared/services/exportJobs';
 
 /**
  * A bulk export job (SPEC §4): plan → one activity per batch, progress recorded after each →
  * finalize commits one file atomically. Instance id = job_id. Where the work is lives in the
  * job record, so the orchestration only loops; `continueAsNew` keeps its history bounded.
  */
-export const bulkExportName = 'bulkExport';
 export const planJob = 'bulkExport_plan';
 export const runBatch = 'bulkExport_runBatch';
 export const finalizeJob = 'bulkExport_finalize';
@@ -45,7 +44,7 @@ function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Ta
   }
 }
 
-df.app.orchestration(bulkExportName, bulkExportOrchestrator);
+df.app.orchestration(bulkExportOrchestration, bulkExportOrchestrator);
 const jobDimensions = (ref: JobRef) => ({ job_id: ref.job_id, owner: hashOwner(ref.owner_email) });
 
 registerActivity(planJob, jobDimensions, (app, ref: JobRef) => app.jobs.plan(ref));

@@ -5,17 +5,13 @@ import { jobRequestSchema } from '../shared/domain/jobs';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { jobLinks } from '../shared/http/jobResponses';
 import { readyServices } from '../shared/services';
-import { bulkExportOrchestration } from '../shared/services/schedules';
 
 /** POST /api/v1/export-jobs — records a bulk export job and starts it → 202 with its status link. */
 export const createExportJob = authenticated(async ({ caller, http, context }) => {
   const request = await readJson(http, jobRequestSchema);
   const services = await readyServices();
   const job = await services.jobs.create(caller, request, { now: new Date() });
-  await orchestrationControl(df.getClient(context)).start(bulkExportOrchestration, job.job_id, {
-    owner_email: job.owner_email,
-    job_id: job.job_id,
-  });
+  await services.jobs.start(job, orchestrationControl(df.getClient(context)));
   const links = jobLinks(job.job_id);
   return json(202, { job_id: job.job_id, status: job.status, links }, { location: links.self });
 });

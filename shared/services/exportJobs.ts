@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { OwnedContainer, OwnedQuery, OwnedRecord } from '../adapters/cosmos';
+import type { OrchestrationControl } from '../adapters/durable';
 import { conflict, notFound, AppError } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
@@ -77,6 +78,10 @@ export interface BatchOutcome {
 
 const partedFormats = new Set<string>(['csv', 'json', 'ndjson']);
 const isParted = (format: string): format is PartedFormat => partedFormats.has(format);
+export const bulkExportOrchestration = 'bulkExport';
+
+/** Azure commits at most 50,000 blocks into one blob; header and footer take two. */
+const maxBlocksPerBlob = 49_000;
 /** Sample read to fix the columns every part shares. */
 const columnSampleSize = 200;
 
@@ -203,6 +208,23 @@ export class ExportJobsService {
     return this.jobs.create(job);
   }
 
+  /**
+   * Starts (or restarts, for resume) the job's orchestration. If that fails the job says so, so it
+   * is never left pending or running with nothing driving it.
+   */
+  async start(job: JobRecord, control: OrchestrationControl): Promise<void> {
+    const ref = { owner_email: job.owner_email, job_id: job.job_id };
+    try {
+      await control.start(bulkExportOrchestration, job.job_id, ref);
+    } catch (error) {
+      await this.markFailed(
+        ref,
+        `The job could not be started: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw error;
+    }
+  }
+
   async get(caller: Caller, jobId: string): Promise<JobRecord> {
     const job = await this.jobs.read(caller.email, jobId);
     if (!job || job.type !== 'export_job' || !ownsRecord(caller, job)) throw notFound(`Export job ${jobId}`);
@@ -263,6 +285,12 @@ export class ExportJobsService {
       (sum, t) => sum + Math.ceil((counts[t] ?? 0) / request.batch_size),
       0,
     );
+    if (totalBatches > maxBlocksPerBlob) {
+      throw new AppError(
+        'invalid_request',
+        `The job needs ${totalBatches} batches; a file holds at most ${maxBlocksPerBlob}. Raise batch_size.`,
+      );
+    }
     const now = new Date();
     await this.save(
       {

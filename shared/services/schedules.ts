@@ -18,8 +18,6 @@ import {
 import { extensionFor } from '../formats/formatNames';
 import type { ExportJobsService } from './exportJobs';
 
-export const bulkExportOrchestration = 'bulkExport';
-
 /** What a schedule exports: the same fields as a job request, bar the date range. */
 const scheduleExportSchema = z.object({
   name: z.string().trim().min(1).max(100),
@@ -215,10 +213,7 @@ export class SchedulesService {
       job = await this.jobs.get(owner, jobId);
       if (job.status !== 'pending') return undefined;
     }
-    await control.start(bulkExportOrchestration, job.job_id, {
-      owner_email: job.owner_email,
-      job_id: job.job_id,
-    });
+    await this.jobs.start(job, control);
     return job;
   }
 
