@@ -19,7 +19,7 @@ export interface HostHandlerOptions {
   log: LogSink;
   routePrefix: string;
   /** Runs a non-HTTP function on demand, as `POST /admin/functions/{name}` does in Core Tools. */
-  runAdmin(name: string, input: unknown): Promise<boolean>;
+  runAdmin(name: string): Promise<boolean>;
 }
 
 function sendJson(
@@ -79,9 +79,8 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
 
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin?.[1] && method === 'POST') {
-      const body = await readBody(req);
-      const input: unknown = body === 'too_large' || body.length === 0 ? {} : JSON.parse(body.toString());
-      const found = await options.runAdmin(decodeURIComponent(admin[1]), input);
+      await readBody(req); // Core Tools takes an {"input": ...} body; timers ignore it
+      const found = await options.runAdmin(decodeURIComponent(admin[1]));
       if (found) res.writeHead(202).end();
       else sendJson(res, 404, errorBody('not_found', `No function named ${admin[1]}.`));
       return;

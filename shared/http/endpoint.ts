@@ -82,6 +82,10 @@ export function anonymous(handler: AnonymousHandler): HttpHandler {
 
 /** Reads and validates a JSON body; malformed JSON and schema violations are 400s naming the fields. */
 export async function readJson<S extends z.ZodType>(http: HttpRequest, schema: S): Promise<z.infer<S>> {
+  const type = (http.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new AppError('unsupported_media_type', `Send the body as application/json, not ${type}.`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(await http.text());

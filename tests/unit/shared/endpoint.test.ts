@@ -10,7 +10,11 @@ function request(
   return new HttpRequest({
     method: init.method ?? 'POST',
     url: 'http://localhost/api/v1/things',
-    headers: init.headers ?? {},
+    // As a web client sends it; a string body alone would default to text/plain.
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.headers ?? {}),
+    },
     body: init.body === undefined ? undefined : { string: init.body },
   });
 }
@@ -100,6 +104,18 @@ describe('readJson', () => {
       status: 400,
       jsonBody: { error: { code: 'invalid_request', message: 'The body is not valid JSON.' } },
     });
+  });
+
+  it('when the body is sent as another media type, then 415', async () => {
+    const { context } = contextCollectingLogs();
+    const response = (await parse(
+      request({
+        headers: { ...authHeaders('a@b.io'), 'content-type': 'text/plain' },
+        body: '{"name":"x","size":1}',
+      }),
+      context,
+    )) as HttpResponseInit;
+    expect(response).toMatchObject({ status: 415, jsonBody: { error: { code: 'unsupported_media_type' } } });
   });
 
   it('when fields are wrong, then 400 names each bad field', async () => {
