@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Readable } from 'node:stream';
-import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
-import { AppError, conflict, notFound } from '../core/errors';
-import { ownsRecord, type Caller } from '../core/identity';
-import { decodeContinuation, encodeContinuation } from '../core/paging';
+import type { OwnedContainer, OwnedRecord, Page } from '../adapters/cosmos';
+import { AppError, conflict } from '../core/errors';
+import type { Caller } from '../core/identity';
 import type { Json } from '../domain/changes';
 import { maxWorkflowDataBytes } from '../domain/exportRecords';
 import type { ExtractionService } from './extraction';
+import { callerPage, callerRecord } from './callerRecords';
 
 /** A document as stored in `documents` (id = document_id). */
 export interface DocumentRecord extends OwnedRecord {
@@ -140,25 +140,15 @@ export class DocumentsService {
 
   /** The caller's document; another owner's answers exactly like a missing one. */
   async get(caller: Caller, documentId: string): Promise<DocumentRecord> {
-    const record = await this.documents.read(caller.email, documentId);
-    if (!record || !ownsRecord(caller, record)) throw notFound(`Document ${documentId}`);
-    return record;
+    return callerRecord(this.documents, caller, documentId, 'Document');
   }
 
   /** The caller's documents, newest first. */
-  async list(
-    caller: Caller,
-    limit: number,
-    continuation?: string,
-  ): Promise<{ items: DocumentRecord[]; continuation?: string }> {
-    const page = await this.documents.query(caller.email, {
+  async list(caller: Caller, limit: number, continuation?: string): Promise<Page<DocumentRecord>> {
+    return callerPage(this.documents, caller, {
       orderBy: 'c.created_at DESC',
       limit,
-      continuation: decodeContinuation(continuation),
+      continuation,
     });
-    return {
-      items: page.items.filter((d) => ownsRecord(caller, d)),
-      continuation: encodeContinuation(page.continuation),
-    };
   }
 }

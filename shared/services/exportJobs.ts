@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { OwnedContainer, OwnedQuery, OwnedRecord } from '../adapters/cosmos';
+import type { OwnedContainer, OwnedQuery, OwnedRecord, Page } from '../adapters/cosmos';
 import type { OrchestrationControl } from '../adapters/durable';
-import { conflict, notFound, AppError } from '../core/errors';
-import { ownsRecord, type Caller } from '../core/identity';
-import { decodeContinuation, encodeContinuation } from '../core/paging';
+import { conflict, AppError } from '../core/errors';
+import type { Caller } from '../core/identity';
 import {
   blockId,
   bodyBlockIds,
@@ -27,6 +26,7 @@ import {
 import { writeExport } from '../formats/writeExport';
 import { collect } from '../formats/output/generators';
 import { extensionFor, mimeTypeFor } from '../formats/formatNames';
+import { callerPage, callerRecord } from './callerRecords';
 
 type StoredJob = JobRecord & OwnedRecord;
 type Stored = OwnedRecord & Record<string, unknown>;
@@ -226,26 +226,22 @@ export class ExportJobsService {
   }
 
   async get(caller: Caller, jobId: string): Promise<JobRecord> {
-    const job = await this.jobs.read(caller.email, jobId);
-    if (!job || job.type !== 'export_job' || !ownsRecord(caller, job)) throw notFound(`Export job ${jobId}`);
-    return job;
+    return callerRecord(
+      this.jobs,
+      caller,
+      jobId,
+      'Export job',
+      (r): r is StoredJob => r.type === 'export_job',
+    );
   }
 
-  async list(
-    caller: Caller,
-    limit: number,
-    continuation?: string,
-  ): Promise<{ items: JobRecord[]; continuation?: string }> {
-    const page = await this.jobs.query(caller.email, {
+  async list(caller: Caller, limit: number, continuation?: string): Promise<Page<JobRecord>> {
+    return callerPage(this.jobs, caller, {
       where: "c.type = 'export_job'",
       orderBy: 'c.created_at DESC',
       limit,
-      continuation: decodeContinuation(continuation),
+      continuation,
     });
-    return {
-      items: page.items.filter((j) => ownsRecord(caller, j)),
-      continuation: encodeContinuation(page.continuation),
-    };
   }
 
   private async load(ref: JobRef): Promise<StoredJob> {

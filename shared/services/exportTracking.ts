@@ -1,8 +1,6 @@
 import type { SqlParameter } from '@azure/cosmos';
 import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
-import { notFound } from '../core/errors';
-import { ownsRecord, type Caller } from '../core/identity';
-import { decodeContinuation, encodeContinuation } from '../core/paging';
+import type { Caller } from '../core/identity';
 import {
   stageId,
   type StageRecord,
@@ -10,6 +8,7 @@ import {
   type WorkflowHeader,
   type WorkflowStatus,
 } from '../domain/exportRecords';
+import { callerPage, callerRecord } from './callerRecords';
 
 type Stored = TrackingRecord & OwnedRecord;
 
@@ -47,9 +46,13 @@ export class ExportTrackingStore {
 
   /** The caller's workflow header; another user's answers like a missing one. */
   async ownedHeader(caller: Caller, workflowId: string): Promise<WorkflowHeader> {
-    const header = await this.header(caller.email, workflowId);
-    if (!header || !ownsRecord(caller, header)) throw notFound(`Export workflow ${workflowId}`);
-    return header;
+    return callerRecord(
+      this.items,
+      caller,
+      workflowId,
+      'Export workflow',
+      (r): r is WorkflowHeader & OwnedRecord => r.type === 'workflow',
+    );
   }
 
   /** The caller's workflow with its stages so far; another user's answers like a missing one. */
@@ -82,16 +85,16 @@ export class ExportTrackingStore {
       conditions.push('c.document_id = @document_id');
       parameters.push({ name: '@document_id', value: filter.document_id });
     }
-    const page = await this.items.query(caller.email, {
+    const page = await callerPage(this.items, caller, {
       where: conditions.join(' AND '),
       parameters,
       orderBy: 'c.timestamp DESC',
       limit: filter.limit,
-      continuation: decodeContinuation(filter.continuation),
+      continuation: filter.continuation,
     });
-    const headers = page.items.filter(
-      (i): i is WorkflowHeader & OwnedRecord => i.type === 'workflow' && ownsRecord(caller, i),
-    );
-    return { items: headers, continuation: encodeContinuation(page.continuation) };
+    return {
+      items: page.items.filter((i): i is WorkflowHeader & OwnedRecord => i.type === 'workflow'),
+      continuation: page.continuation,
+    };
   }
 }

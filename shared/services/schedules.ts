@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { OrchestrationControl } from '../adapters/durable';
-import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
-import { conflict, notFound } from '../core/errors';
-import { ownsRecord, type Caller } from '../core/identity';
+import type { OwnedContainer, OwnedRecord, Page } from '../adapters/cosmos';
+import { conflict } from '../core/errors';
+import type { Caller } from '../core/identity';
 import { logEvent, hashOwner, type LogTarget } from '../core/log';
-import { decodeContinuation, encodeContinuation } from '../core/paging';
 import { jobRequestSchema, type JobRecord } from '../domain/jobs';
 import {
   dueSlot,
@@ -17,6 +16,7 @@ import {
 } from '../domain/schedules';
 import { extensionFor } from '../formats/formatNames';
 import type { ExportJobsService } from './exportJobs';
+import { callerPage, callerRecord } from './callerRecords';
 
 /** What a schedule exports: the same fields as a job request, bar the date range. */
 const scheduleExportSchema = z.object({
@@ -121,27 +121,22 @@ export class SchedulesService {
   }
 
   async get(caller: Caller, scheduleId: string): Promise<ScheduleRecord> {
-    const schedule = await this.schedules.read(caller.email, scheduleId);
-    if (!schedule || schedule.type !== 'export_schedule' || !ownsRecord(caller, schedule))
-      throw notFound(`Export schedule ${scheduleId}`);
-    return schedule;
+    return callerRecord(
+      this.schedules,
+      caller,
+      scheduleId,
+      'Export schedule',
+      (r): r is ScheduleRecord => r.type === 'export_schedule',
+    );
   }
 
-  async list(
-    caller: Caller,
-    limit: number,
-    continuation?: string,
-  ): Promise<{ items: ScheduleRecord[]; continuation?: string }> {
-    const page = await this.schedules.query(caller.email, {
+  async list(caller: Caller, limit: number, continuation?: string): Promise<Page<ScheduleRecord>> {
+    return callerPage(this.schedules, caller, {
       where: "c.type = 'export_schedule'",
       orderBy: 'c.created_at DESC',
       limit,
-      continuation: decodeContinuation(continuation),
+      continuation,
     });
-    return {
-      items: page.items.filter((s) => ownsRecord(caller, s)),
-      continuation: encodeContinuation(page.continuation),
-    };
   }
 
   /** Merges the changes onto the schedule and validates the result as a whole. */
