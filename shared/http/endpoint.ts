@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, ensureError, invalidRequest, type ErrorDetail } from '../core/errors';
 import { resolveCaller, type Caller } from '../core/identity';
 import { logEvent } from '../core/log';
+import { mediaType } from './body';
 
 /** What an HTTP function's body works with: the validated caller and the raw request. */
 export interface ApiRequest {
@@ -82,7 +83,7 @@ export function anonymous(handler: AnonymousHandler): HttpHandler {
 
 /** Reads and validates a JSON body; malformed JSON and schema violations are 400s naming the fields. */
 export async function readJson<S extends z.ZodType>(http: HttpRequest, schema: S): Promise<z.infer<S>> {
-  const type = (http.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(http);
   if (type && type !== 'application/json' && !type.endsWith('+json')) {
     throw new AppError('unsupported_media_type', `Send the body as application/json, not ${type}.`);
   }

@@ -1,9 +1,9 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { buffer } from 'node:stream/consumers';
 import type { BlobStore } from '../adapters/blob';
 import type { DeliverableInfo, StageRecord, WorkflowHeader } from '../domain/exportRecords';
-import { contentDisposition } from '../formats/contentDisposition';
+import { contentTypeFor } from '../formats/formatNames';
 import type { DeliverableOutcome } from '../services/exportRequests';
+import { fileResponse, type StoredFile } from './download';
 import { json } from './endpoint';
 
 /** Our own status links: never Durable's webhook URLs, which carry a system key. */
@@ -58,24 +58,14 @@ export function workflowView(header: WorkflowHeader, stages: StageRecord[], runt
   };
 }
 
-/** The deliverable's bytes with the SPEC headers. */
-export async function fileResponse(
-  blob: BlobStore,
-  workflowId: string,
-  deliverable: DeliverableInfo,
-): Promise<HttpResponseInit> {
-  const file = await blob.get('exports', deliverable.blob_path);
-  const text = deliverable.format === 'csv' || deliverable.format === 'json';
+/** A deliverable as the download helpers take it. */
+export function deliverableFile(deliverable: DeliverableInfo): StoredFile {
   return {
-    status: 200,
-    body: await buffer(file.stream),
-    headers: {
-      'content-type': text ? `${deliverable.mime_type}; charset=utf-8` : deliverable.mime_type,
-      'content-disposition': contentDisposition(deliverable.file_name),
-      'x-export-workflow-id': workflowId,
-      'x-content-sha256': deliverable.sha256,
-      'cache-control': 'private, no-store',
-    },
+    container: 'exports',
+    blob_path: deliverable.blob_path,
+    file_name: deliverable.file_name,
+    content_type: contentTypeFor(deliverable.format),
+    sha256: deliverable.sha256,
   };
 }
 
@@ -84,6 +74,8 @@ export async function deliverableResponse(
   outcome: DeliverableOutcome,
 ): Promise<HttpResponseInit> {
   return outcome.kind === 'file'
-    ? fileResponse(blob, outcome.workflow_id, outcome.deliverable)
+    ? fileResponse(blob, deliverableFile(outcome.deliverable), {
+        'x-export-workflow-id': outcome.workflow_id,
+      })
     : stillRunning(outcome.workflow_id);
 }

@@ -1,0 +1,54 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { buffer } from 'node:stream/consumers';
+import { z } from 'zod';
+import type { BlobContainerName, BlobStore } from '../adapters/blob';
+import { contentDisposition } from '../formats/contentDisposition';
+import { readQuery } from './endpoint';
+
+/** A stored file as a download serves it. */
+export interface StoredFile {
+  container: BlobContainerName;
+  blob_path: string;
+  file_name: string;
+  content_type: string;
+  sha256: string;
+}
+
+const downloadQuery = z.object({ redirect: z.enum(['true', 'false']).default('false') });
+
+/** The file's bytes with the download headers (`extraHeaders` add e.g. the workflow id). */
+export async function fileResponse(
+  blob: BlobStore,
+  file: StoredFile,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpResponseInit> {
+  const stored = await blob.get(file.container, file.blob_path);
+  return {
+    status: 200,
+    body: await buffer(stored.stream),
+    headers: {
+      'content-type': file.content_type,
+      'content-disposition': contentDisposition(file.file_name),
+      'x-content-sha256': file.sha256,
+      'cache-control': 'private, no-store',
+      ...extraHeaders,
+    },
+  };
+}
+
+/**
+ * Every download endpoint: the bytes, or with `?redirect=true` a 302 to a read-only SAS URL
+ * valid 15 minutes (the way to fetch large files).
+ */
+export async function downloadResponse(
+  http: HttpRequest,
+  blob: BlobStore,
+  file: StoredFile,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpResponseInit> {
+  const { redirect } = readQuery(http, downloadQuery);
+  if (redirect === 'true') {
+    return { status: 302, headers: { location: await blob.readUrl(file.container, file.blob_path, 15) } };
+  }
+  return fileResponse(blob, file, extraHeaders);
+}
