@@ -14,6 +14,11 @@ const azuriteKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6
 const cosmosEmulatorKey =
   'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
+/** The settings value (`COSMOS`) for a Cosmos emulator listening on loopback at `port`. */
+export function cosmosEmulatorConnectionString(port: number): string {
+  return `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${cosmosEmulatorKey};`;
+}
+
 /**
  * Starts the Cosmos DB emulator server in-process over plain HTTP on loopback (so no TLS check
  * needs disabling).
@@ -26,7 +31,7 @@ export async function startCosmosEmulator(): Promise<Emulator> {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    connectionString: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${cosmosEmulatorKey};`,
+    connectionString: cosmosEmulatorConnectionString(port),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

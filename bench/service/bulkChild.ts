@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { cosmosEmulatorConnectionString } from '../../host/emulators';
 import { startLocalHost } from '../../host/localHost';
 import type { OwnedQuery, OwnedRecord } from '../../shared/adapters/cosmos';
 import { blockId } from '../../shared/domain/jobs';
@@ -155,9 +156,8 @@ async function startSeparateCosmos(): Promise<{ connectionString: string; stop: 
     if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const key = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
   return {
-    connectionString: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${key};`,
+    connectionString: cosmosEmulatorConnectionString(port),
     stop: () => child.kill(),
   };
 }

@@ -4,7 +4,7 @@ import * as XLSX from 'xlsx';
 import { loadConfig } from '../../../shared/config';
 import { startFaultyProxy, type FaultyProxy } from '../../support/faultyProxy';
 import { newUser } from '../../support/invoke';
-import { extractPdfText } from '../../unit/formats/helpers/pdfText';
+import { extractPdfText } from '../../support/pdfText';
 import { startHarness, type DurableHarness } from '../durable/harness';
 
 /**

@@ -3,7 +3,7 @@ import { isFormulaLike } from '../../../shared/formats/index';
 import { TRUNCATION_MARKER } from '../../../shared/formats/xlsx/cellXml';
 import { exportBytes, strictUtf8, wellFormed } from './helpers/exportBytes';
 import { HOSTILE_STRINGS, hostileRecords } from './helpers/hostileValues';
-import { extractPdfText } from './helpers/pdfText';
+import { extractPdfText } from '../../support/pdfText';
 import { readCsv } from './helpers/readCsv';
 
 // eslint-disable-next-line no-control-regex -- the characters XML 1.0 cannot carry

@@ -1,6 +1,6 @@
 import type { ReportContent } from '../../../shared/formats/index';
 import { exportBytes } from './helpers/exportBytes';
-import { extractPdfText } from './helpers/pdfText';
+import { extractPdfText } from '../../support/pdfText';
 
 /** Whitespace-insensitive text: wrapping and item joins put spaces and newlines anywhere. */
 function squash(text: string): string {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as XLSX from 'xlsx';
 import { isFormulaLike } from '../../../shared/formats/index';
 import { exportBytes, strictUtf8, wellFormed } from './helpers/exportBytes';
-import { extractPdfText } from './helpers/pdfText';
+import { extractPdfText } from '../../support/pdfText';
 import { readCsv } from './helpers/readCsv';
 
 /** Any UTF-16 code unit, so lone surrogates and controls appear as well as whole characters. */
