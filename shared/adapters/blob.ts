@@ -19,9 +19,10 @@ export interface StoredBlob {
   contentLength?: number;
 }
 
-/** Turns SDK errors into domain errors: 429/503 and refused connections → 503 with Retry-After. */
+/** Turns SDK errors into domain errors: 404 → NotFound, 429/503 and refused connections → 503 with Retry-After. */
 function mapBlobError(thrown: unknown): Error {
   const error = ensureError(thrown) as Error & { statusCode?: number; code?: string };
+  if (error.statusCode === 404) return notFound('The file');
   if (
     error.statusCode === 429 ||
     error.statusCode === 503 ||
@@ -31,6 +32,15 @@ function mapBlobError(thrown: unknown): Error {
     return unavailable('Blob Storage');
   }
   return error;
+}
+
+/** Runs SDK calls, turning their errors into domain errors. */
+async function sdk<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (thrown) {
+    throw mapBlobError(thrown);
+  }
 }
 
 /** Blob Storage, built once from config: shared key for emulators, managed identity in Azure. */
@@ -58,11 +68,9 @@ export class BlobStore {
 
   /** Creates the containers if missing (idempotent, private access). */
   async provision(): Promise<void> {
-    try {
+    return sdk(async () => {
       for (const name of blobContainerNames) await this.container(name).createIfNotExists();
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   async ping(): Promise<void> {
@@ -75,17 +83,15 @@ export class BlobStore {
     body: Buffer | Uint8Array,
     contentType: string,
   ): Promise<void> {
-    try {
+    return sdk(async () => {
       await this.container(container)
         .getBlockBlobClient(path)
         .uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   async get(container: BlobContainerName, path: string): Promise<StoredBlob> {
-    try {
+    return sdk(async () => {
       const download = await this.container(container).getBlobClient(path).download();
       if (!download.readableStreamBody) throw new Error(`Blob ${container}/${path} has no body.`);
       return {
@@ -93,10 +99,7 @@ export class BlobStore {
         contentType: download.contentType,
         contentLength: download.contentLength,
       };
-    } catch (thrown) {
-      if ((thrown as { statusCode?: number }).statusCode === 404) throw notFound('The file');
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /** Uploads a stream as staged blocks committed once at the end: readers never see a partial file. */
@@ -106,15 +109,13 @@ export class BlobStore {
     chunks: AsyncIterable<Uint8Array>,
     contentType: string,
   ): Promise<void> {
-    try {
+    return sdk(async () => {
       await this.container(container)
         .getBlockBlobClient(path)
         .uploadStream(Readable.from(chunks), 8 * 1024 * 1024, 2, {
           blobHTTPHeaders: { blobContentType: contentType },
         });
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /**
@@ -127,11 +128,9 @@ export class BlobStore {
     blockId: string,
     body: Uint8Array,
   ): Promise<void> {
-    try {
+    return sdk(async () => {
       await this.container(container).getBlockBlobClient(path).stageBlock(blockId, body, body.length);
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /** Makes the blob exactly these staged blocks, in order, in one atomic step. */
@@ -141,43 +140,35 @@ export class BlobStore {
     blockIds: string[],
     contentType: string,
   ): Promise<void> {
-    try {
+    return sdk(async () => {
       await this.container(container)
         .getBlockBlobClient(path)
         .commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: contentType } });
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /** Throws away a blob and any blocks staged for it (committing an empty list discards them). */
   async discard(container: BlobContainerName, path: string): Promise<void> {
-    try {
+    return sdk(async () => {
       const blob = this.container(container).getBlockBlobClient(path);
       await blob.commitBlockList([]);
       await blob.deleteIfExists();
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /** The names of the blobs under a prefix. */
   async list(container: BlobContainerName, prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    try {
+    return sdk(async () => {
+      const names: string[] = [];
       for await (const blob of this.container(container).listBlobsFlat({ prefix })) names.push(blob.name);
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
-    return names;
+      return names;
+    });
   }
 
   async delete(container: BlobContainerName, path: string): Promise<void> {
-    try {
+    return sdk(async () => {
       await this.container(container).getBlobClient(path).deleteIfExists();
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 
   /**
@@ -189,9 +180,9 @@ export class BlobStore {
     const startsOn = new Date(Date.now() - 60_000);
     const expiresOn = new Date(Date.now() + Math.min(minutes, 15) * 60_000);
     const permissions = BlobSASPermissions.parse('r');
-    try {
+    return sdk(async () => {
       if (blob.credential instanceof StorageSharedKeyCredential) {
-        return await blob.generateSasUrl({ permissions, startsOn, expiresOn });
+        return blob.generateSasUrl({ permissions, startsOn, expiresOn });
       }
       const key = await this.service.getUserDelegationKey(startsOn, expiresOn);
       const sas = generateBlobSASQueryParameters(
@@ -200,8 +191,6 @@ export class BlobStore {
         this.service.accountName,
       );
       return `${blob.url}?${sas.toString()}`;
-    } catch (thrown) {
-      throw mapBlobError(thrown);
-    }
+    });
   }
 }
