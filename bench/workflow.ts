@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startLocalHost } from '../host/localHost';
 import { OwnedContainer } from '../shared/adapters/cosmos';
 import { BlobStore } from '../shared/adapters/blob';
-import { LocalDocumentAi } from '../shared/services/ai';
+import { LocalDocumentAi } from '../shared/adapters/localDocumentAi';
 import { percentile, resetSpent, spent, timeMethods } from './service/instrument';
 
 const formats = ['csv', 'json', 'xlsx', 'pdf'] as const;

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
+import { appServices } from '../shared/app/compositionRoot';
 import { logEvent } from '../shared/core/log';
-import { services } from '../shared/services';
 
 /**
  * Reads the configuration (a bad setting stops start-up, listing every problem), then creates
@@ -8,7 +8,7 @@ import { services } from '../shared/services';
  * health reports it, and the first request that needs it provisions again.
  */
 app.hook.appStart(async () => {
-  const configured = services(); // throws ConfigError here, before any function serves
+  const configured = appServices(); // throws ConfigError here, before any function serves
   try {
     await configured.ready();
   } catch (error) {

@@ -1,19 +1,19 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { orchestrationControl } from '../shared/adapters/durable';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobView } from '../shared/http/jobResponses';
-import { readyServices } from '../shared/services';
 
 /** POST /api/v1/export-jobs/{job_id}/cancel — stops the job, marks it cancelled, discards its parts. */
-export const cancelExportJob = authenticated(async ({ caller, http, context }) => {
-  const jobId = http.params.job_id ?? '';
-  const control = orchestrationControl(df.getClient(context));
-  const job = await (
-    await readyServices()
-  ).jobs.cancel(caller, jobId, () => control.terminateIfRunning(jobId, 'cancelled by the user'));
-  return json(200, jobView(job));
-});
+export const cancelExportJob = authenticated(
+  ['job_id'],
+  async ({ caller, params, services, orchestration }) => {
+    const control = orchestration();
+    const job = await services.exportJobs.cancel(caller, params.job_id, () =>
+      control.terminateIfRunning(params.job_id, 'cancelled by the user'),
+    );
+    return json(200, jobView(job));
+  },
+);
 
 app.http('cancelExportJob', {
   route: 'v1/export-jobs/{job_id}/cancel',

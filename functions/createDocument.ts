@@ -1,15 +1,13 @@
 import { app } from '@azure/functions';
 import { readNewDocument } from '../shared/http/documentInput';
+import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json } from '../shared/http/endpoint';
-import { readyServices } from '../shared/services';
-import { toDocumentView } from '../shared/services/documents';
 
 /**
  * POST /api/v1/docs — JSON `{file_name, document_type?, extracted_data}`, or a raw file body
  * (PDF, image, CSV, JSON, XLSX) with `?file_name=`; answers 201 with the document.
  */
-export const createDocument = authenticated(async ({ caller, http }) => {
-  const services = await readyServices();
+export const createDocument = authenticated(async ({ caller, http, services }) => {
   const input = await readNewDocument(http, services.config.limits.maxUploadBytes);
   const document =
     input.kind === 'data'

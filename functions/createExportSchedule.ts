@@ -1,13 +1,12 @@
 import { app } from '@azure/functions';
+import { scheduleBodySchema } from '../shared/domain/schedules';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { scheduleView } from '../shared/http/jobResponses';
-import { readyServices } from '../shared/services';
-import { scheduleBodySchema } from '../shared/services/schedules';
 
 /** POST /api/v1/export-schedules — a recurring export → 201 with its `next_run`. */
-export const createExportSchedule = authenticated(async ({ caller, http }) => {
+export const createExportSchedule = authenticated(async ({ caller, http, services }) => {
   const body = await readJson(http, scheduleBodySchema);
-  const schedule = await (await readyServices()).schedules.create(caller, body, new Date());
+  const schedule = await services.schedules.create(caller, body, new Date());
   return json(201, scheduleView(schedule), { location: `/api/v1/export-schedules/${schedule.schedule_id}` });
 });
 

@@ -1,35 +1,40 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { orchestrationControl } from '../shared/adapters/durable';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { deliverableResponse, exportLinks, stillRunning } from '../shared/http/exportResponses';
 import { exportBody } from '../shared/http/schemas';
-import { exportRequests, readyServices } from '../shared/services';
 
 /**
  * POST /api/v1/docs/{document_id}/export
  * Phase 1 `{"use_ai_review": true}` → 200 with the stage 1 summary (202 if it takes longer).
  * Phase 2 `{"use_ai_template_generation": true, format, data, ...}` → 200 with the file (202 if longer).
  */
-export const exportDocument = authenticated(async ({ caller, http, context }) => {
-  const body = await readJson(http, exportBody);
-  const services = await readyServices();
-  const requests = exportRequests(services, orchestrationControl(df.getClient(context)));
-  const documentId = http.params.document_id ?? '';
-
-  if ('use_ai_review' in body) {
-    const outcome = await requests.startReview(caller, documentId, body);
-    if (outcome.kind === 'pending') return stillRunning(outcome.workflow_id);
-    return json(200, {
-      export_workflow_id: outcome.workflow_id,
-      status: 'awaiting_user_review',
-      stage: 1,
-      ai_summary: outcome.ai_summary,
-      links: exportLinks(outcome.workflow_id, documentId),
-    });
-  }
-  return deliverableResponse(services.blob, await requests.submitEdits(caller, documentId, body, new Date()));
-});
+export const exportDocument = authenticated(
+  ['document_id'],
+  async ({ caller, params, services, orchestration, http }) => {
+    const body = await readJson(http, exportBody);
+    const documentId = params.document_id;
+    if ('use_ai_review' in body) {
+      const outcome = await services.exportRequests.startReview(orchestration(), caller, documentId, body);
+      if (outcome.kind === 'pending') return stillRunning(outcome.workflow_id);
+      return json(200, {
+        export_workflow_id: outcome.workflow_id,
+        status: 'awaiting_user_review',
+        stage: 1,
+        ai_summary: outcome.ai_summary,
+        links: exportLinks(outcome.workflow_id, documentId),
+      });
+    }
+    const outcome = await services.exportRequests.submitEdits(
+      orchestration(),
+      caller,
+      documentId,
+      body,
+      new Date(),
+    );
+    return deliverableResponse(services.blob, outcome);
+  },
+);
 
 app.http('exportDocument', {
   route: 'v1/docs/{document_id}/export',

@@ -1,93 +1,88 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { UserModifications } from '../shared/domain/exportRecords';
-import { registerActivity } from '../shared/activities';
+import { registerActivity } from '../shared/app/activities';
 import { hashOwner } from '../shared/core/log';
-import { exportWorkflowName, userModificationsEvent } from '../shared/services/exportRequests';
-import type { WorkflowStart } from '../shared/services/exportWorkflow';
+import type { UserModifications } from '../shared/domain/exportRecords';
+import {
+  exportWorkflow,
+  type WorkflowInput,
+  type WorkflowStart,
+} from '../shared/workflows/exportWorkflowDefinition';
 
 /**
  * The recorded three-stage export (SPEC §1): stage 1 → wait for the user's edits (raced with the
- * 30-day review window) → stage 2 → stage 3. Instance id = export_workflow_id.
+ * 30-day review window) → stage 2 → stage 3. Names and retry policy: exportWorkflowDefinition.
  */
-
-export const recordInitialSummary = 'exportWorkflow_recordInitialSummary';
-export const recordUserModifications = 'exportWorkflow_recordUserModifications';
-export const produceDeliverable = 'exportWorkflow_produceDeliverable';
-export const markWorkflowExpired = 'exportWorkflow_markExpired';
-export const markWorkflowFailed = 'exportWorkflow_markFailed';
-
-/** The review window matches the records' 30-day TTL. */
-const reviewWindowMs = 30 * 24 * 60 * 60 * 1000;
-
-/** Three attempts, 2 s then 4 s apart: rides out a throttled dependency without hiding a real failure. */
-const retry = new df.RetryOptions(2000, 3);
-retry.backoffCoefficient = 2;
-
-/** The start as the orchestration sees it; `started_at` comes from the orchestration clock. */
-export type WorkflowInput = Omit<WorkflowStart, 'started_at'>;
-
-function* exportWorkflowOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
-  const start: WorkflowStart = {
-    ...context.df.getInput<WorkflowInput>(),
-    started_at: context.df.currentUtcDateTime.toISOString(),
-  };
-  try {
-    yield context.df.callActivityWithRetry(recordInitialSummary, retry, start);
-    context.df.setCustomStatus({ stage: 1, status: 'awaiting_user_review' });
-
-    const deadline = new Date(context.df.currentUtcDateTime.getTime() + reviewWindowMs);
-    const expiry = context.df.createTimer(deadline);
-    const edits = context.df.waitForExternalEvent(userModificationsEvent);
-    const winner = yield context.df.Task.any([edits, expiry]);
-    if (winner === expiry) {
-      yield context.df.callActivityWithRetry(markWorkflowExpired, retry, start);
-      context.df.setCustomStatus({ stage: 1, status: 'expired' });
-      return { status: 'expired' };
-    }
-    expiry.cancel();
-
-    context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
-    yield context.df.callActivityWithRetry(recordUserModifications, retry, {
-      start,
-      modifications: edits.result,
-    });
-    const deliverable: unknown = yield context.df.callActivityWithRetry(produceDeliverable, retry, start);
-    context.df.setCustomStatus({ stage: 3, status: 'completed' });
-    return { status: 'completed', deliverable };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    yield context.df.callActivity(markWorkflowFailed, { start, message });
-    context.df.setCustomStatus({ status: 'failed' });
-    throw error;
-  }
-}
-
-df.app.orchestration(exportWorkflowName, exportWorkflowOrchestrator);
 
 const workflowDimensions = (start: WorkflowStart) => ({
   export_workflow_id: start.export_workflow_id,
   owner: hashOwner(start.owner.email),
 });
 type WithStart = { start: WorkflowStart };
+const { activities, retry } = exportWorkflow;
 
-registerActivity(recordInitialSummary, workflowDimensions, (app, start: WorkflowStart) =>
-  app.exportWorkflow.recordInitialSummary(start),
+export const recordInitialSummary = registerActivity(
+  activities.recordInitialSummary,
+  workflowDimensions,
+  (app, start: WorkflowStart) => app.exportStages.recordInitialSummary(start),
 );
-registerActivity(
-  recordUserModifications,
+export const recordUserModifications = registerActivity(
+  activities.recordUserModifications,
   (input: WithStart) => workflowDimensions(input.start),
   (app, input: WithStart & { modifications: UserModifications }) =>
-    app.exportWorkflow.recordUserModifications(input.start, input.modifications),
+    app.exportStages.recordUserModifications(input.start, input.modifications),
 );
-registerActivity(produceDeliverable, workflowDimensions, (app, start: WorkflowStart) =>
-  app.exportWorkflow.produceDeliverable(start),
+export const produceDeliverable = registerActivity(
+  activities.produceDeliverable,
+  workflowDimensions,
+  (app, start: WorkflowStart) => app.exportStages.produceDeliverable(start),
 );
-registerActivity(markWorkflowExpired, workflowDimensions, (app, start: WorkflowStart) =>
-  app.exportWorkflow.markExpired(start),
+export const markWorkflowExpired = registerActivity(
+  activities.markExpired,
+  workflowDimensions,
+  (app, start: WorkflowStart) => app.exportStages.markExpired(start),
 );
-registerActivity(
-  markWorkflowFailed,
+export const markWorkflowFailed = registerActivity(
+  activities.markFailed,
   (input: WithStart) => workflowDimensions(input.start),
-  (app, input: WithStart & { message: string }) => app.exportWorkflow.markFailed(input.start, input.message),
+  (app, input: WithStart & { message: string }) => app.exportStages.markFailed(input.start, input.message),
 );
+
+export function* exportWorkflowOrchestrator(
+  context: OrchestrationContext,
+): Generator<df.Task, unknown, unknown> {
+  const start: WorkflowStart = {
+    ...context.df.getInput<WorkflowInput>(),
+    started_at: context.df.currentUtcDateTime.toISOString(),
+  };
+  try {
+    yield recordInitialSummary(start).withRetry(retry);
+    context.df.setCustomStatus({ stage: 1, status: 'awaiting_user_review' });
+
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + exportWorkflow.reviewWindowMs);
+    const expiry = context.df.createTimer(deadline);
+    const edits = context.df.waitForExternalEvent(exportWorkflow.events.userModifications);
+    const winner = yield context.df.Task.any([edits, expiry]);
+    if (winner === expiry) {
+      yield markWorkflowExpired(start).withRetry(retry);
+      context.df.setCustomStatus({ stage: 1, status: 'expired' });
+      return { status: 'expired' };
+    }
+    expiry.cancel();
+
+    context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
+    yield recordUserModifications({ start, modifications: edits.result as UserModifications }).withRetry(
+      retry,
+    );
+    const deliverable: unknown = yield produceDeliverable(start).withRetry(retry);
+    context.df.setCustomStatus({ stage: 3, status: 'completed' });
+    return { status: 'completed', deliverable };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    yield markWorkflowFailed({ start, message });
+    context.df.setCustomStatus({ status: 'failed' });
+    throw error;
+  }
+}
+
+df.app.orchestration(exportWorkflow.name, exportWorkflowOrchestrator);

@@ -1,11 +1,10 @@
 import { app } from '@azure/functions';
+import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json } from '../shared/http/endpoint';
-import { readyServices } from '../shared/services';
-import { toDocumentView } from '../shared/services/documents';
 
 /** GET /api/v1/docs/{document_id} — one of the caller's documents. */
-export const getDocument = authenticated(async ({ caller, http }) => {
-  const document = await (await readyServices()).documents.get(caller, http.params.document_id ?? '');
+export const getDocument = authenticated(['document_id'], async ({ caller, params, services }) => {
+  const document = await services.documents.get(caller, params.document_id);
   return json(200, toDocumentView(document));
 });
 

@@ -1,10 +1,9 @@
 import { app } from '@azure/functions';
 import { anonymous, json } from '../shared/http/endpoint';
-import { services } from '../shared/services';
 
 /** GET /api/v1/health — each dependency's state; 503 when a required one is down. No principal needed. */
-export const health = anonymous(async () => {
-  const report = await services().health();
+export const health = anonymous(async ({ services }) => {
+  const report = await services.health();
   return json(
     report.status === 'healthy' ? 200 : 503,
     report,

@@ -1,23 +1,12 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { instanceHistory } from '../shared/adapters/durable';
-import { logEvent } from '../shared/core/log';
-import { readyServices } from '../shared/services';
-import { purgeExpiredInstances } from '../shared/services/housekeeping';
+import { instanceHistoryFor } from '../shared/app/compositionRoot';
+import { timerJob } from '../shared/app/timers';
 
 /** Timer: purges finished orchestration instances older than the retention and expires old job files. */
-export async function housekeeping(_timer: Timer, context: InvocationContext): Promise<void> {
-  const services = await readyServices();
-  const now = new Date();
-  const outcome = await purgeExpiredInstances(
-    instanceHistory(df.getClient(context)),
-    now,
-    services.config.limits.instanceRetentionDays,
-  );
-  logEvent(context, 'info', 'housekeeping_purged_instances', { ...outcome });
-  const expired = await services.jobs.expireFiles(now);
-  logEvent(context, 'info', 'housekeeping_expired_job_files', { expired });
-}
+export const housekeeping = timerJob(({ services, context, now }) =>
+  services.housekeep(instanceHistoryFor(context), context, now),
+);
 
 app.timer('housekeeping', {
   schedule: '%HOUSEKEEPING_CRON%',

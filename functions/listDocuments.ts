@@ -1,13 +1,12 @@
 import { app } from '@azure/functions';
 import { pageQuery } from '../shared/core/paging';
+import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json, readQuery } from '../shared/http/endpoint';
-import { readyServices } from '../shared/services';
-import { toDocumentView } from '../shared/services/documents';
 
 /** GET /api/v1/docs?limit=&continuation= — the caller's documents, newest first. */
-export const listDocuments = authenticated(async ({ caller, http }) => {
+export const listDocuments = authenticated(async ({ caller, http, services }) => {
   const { limit, continuation } = readQuery(http, pageQuery);
-  const page = await (await readyServices()).documents.list(caller, limit, continuation);
+  const page = await services.documents.list(caller, limit, continuation);
   return json(200, { items: page.items.map(toDocumentView), continuation: page.continuation ?? null });
 });
 

@@ -2,12 +2,11 @@ import { app } from '@azure/functions';
 import { pageQuery } from '../shared/core/paging';
 import { authenticated, json, readQuery } from '../shared/http/endpoint';
 import { jobView } from '../shared/http/jobResponses';
-import { readyServices } from '../shared/services';
 
 /** GET /api/v1/export-jobs?limit=&continuation= — the caller's jobs, newest first. */
-export const listExportJobs = authenticated(async ({ caller, http }) => {
+export const listExportJobs = authenticated(async ({ caller, http, services }) => {
   const { limit, continuation } = readQuery(http, pageQuery);
-  const page = await (await readyServices()).jobs.list(caller, limit, continuation);
+  const page = await services.exportJobs.list(caller, limit, continuation);
   return json(200, { items: page.items.map(jobView), continuation: page.continuation ?? null });
 });
 

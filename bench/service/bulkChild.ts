@@ -10,9 +10,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { cosmosEmulatorConnectionString } from '../../host/emulators';
 import { startLocalHost } from '../../host/localHost';
-import type { OwnedQuery, OwnedRecord } from '../../shared/adapters/cosmos';
+import type { OwnedQuery, OwnedRecord } from '../../shared/ports/records';
 import { blockId } from '../../shared/domain/jobs';
-import { readyServices } from '../../shared/services';
+import { readyServices } from '../../shared/app/compositionRoot';
 import { ExportJobsService, type RecordSource } from '../../shared/services/exportJobs';
 
 const owner = 'bench@contoso.com';

@@ -9,15 +9,7 @@ import {
 import { Readable } from 'node:stream';
 import type { BlobConnection } from '../config';
 import { ensureError, notFound, unavailable } from '../core/errors';
-
-export const blobContainerNames = ['documents', 'exports', 'scheduled-exports'] as const;
-export type BlobContainerName = (typeof blobContainerNames)[number];
-
-export interface StoredBlob {
-  stream: Readable;
-  contentType?: string;
-  contentLength?: number;
-}
+import { blobContainerNames, type BlobContainerName, type FileStore, type StoredFile } from '../ports/files';
 
 /** Turns SDK errors into domain errors: 404 → NotFound, 429/503 and refused connections → 503 with Retry-After. */
 function mapBlobError(thrown: unknown): Error {
@@ -44,7 +36,7 @@ async function sdk<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Blob Storage, built once from config: shared key for emulators, managed identity in Azure. */
-export class BlobStore {
+export class BlobStore implements FileStore {
   private readonly service: BlobServiceClient;
 
   constructor(connection: BlobConnection) {
@@ -90,7 +82,7 @@ export class BlobStore {
     });
   }
 
-  async get(container: BlobContainerName, path: string): Promise<StoredBlob> {
+  async get(container: BlobContainerName, path: string): Promise<StoredFile> {
     return sdk(async () => {
       const download = await this.container(container).getBlobClient(path).download();
       if (!download.readableStreamBody) throw new Error(`Blob ${container}/${path} has no body.`);

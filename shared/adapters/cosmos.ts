@@ -1,7 +1,8 @@
-import { CosmosClient, type Container, type ContainerDefinition, type SqlParameter } from '@azure/cosmos';
+import { CosmosClient, type Container, type ContainerDefinition } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
 import { AppError, conflict, ensureError, unavailable } from '../core/errors';
+import type { OwnedQuery, OwnedRecord, Page, QueryParameter, RecordStore } from '../ports/records';
 
 export const containerNames = ['documents', 'export_tracking', 'export_jobs', 'export_schedules'] as const;
 export type ContainerName = (typeof containerNames)[number];
@@ -50,19 +51,6 @@ export const containerDefinitions: Record<ContainerName, ContainerDefinition> = 
   export_schedules: { id: 'export_schedules', partitionKey: ownerPartition },
 };
 
-/** Every record we store is owned: the partition key is the owner's email. */
-export interface OwnedRecord {
-  id: string;
-  owner_email: string;
-  owner_oid?: string;
-  [field: string]: unknown;
-}
-
-export interface Page<T> {
-  items: T[];
-  continuation?: string;
-}
-
 /** Turns SDK errors into domain errors: 404 → undefined (by callers), 409/412 → Conflict, 429/503 → 503. */
 export function mapCosmosError(thrown: unknown): Error {
   const error = ensureError(thrown);
@@ -82,7 +70,7 @@ const isNotFound = (thrown: unknown) => (thrown as { code?: unknown } | null)?.c
  * One container, always read and written within the owner's partition. Queries filter on
  * `owner_email` in the SQL as well as by partition key, so a mistake in one is caught by the other.
  */
-export class OwnedContainer<T extends OwnedRecord> {
+export class OwnedContainer<T extends OwnedRecord> implements RecordStore<T> {
   constructor(private readonly container: Container) {}
 
   async create(record: T): Promise<T> {
@@ -190,7 +178,7 @@ export class OwnedContainer<T extends OwnedRecord> {
    * Records of every owner matching a condition: only for system work (timers), never for a
    * request, which always stays inside its caller's partition.
    */
-  async acrossOwners(options: { where: string; parameters?: SqlParameter[]; max: number }): Promise<T[]> {
+  async acrossOwners(options: { where: string; parameters?: QueryParameter[]; max: number }): Promise<T[]> {
     try {
       const iterator = this.container.items.query<T>(
         { query: `SELECT * FROM c WHERE ${options.where}`, parameters: options.parameters ?? [] },
@@ -214,12 +202,6 @@ async function drain<T>(
     items.push(...page.resources);
   }
   return items.slice(0, max);
-}
-
-export interface OwnedQuery {
-  where?: string;
-  parameters?: SqlParameter[];
-  orderBy?: string;
 }
 
 function ownedSql(ownerEmail: string, select: string, options: OwnedQuery) {

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import type { InstanceHistory } from '../services/housekeeping';
+import type { InstanceHistory, OrchestrationControl } from '../ports/orchestration';
 
 const finishedStatuses = [
   df.OrchestrationRuntimeStatus.Completed,
@@ -19,18 +19,6 @@ export function instanceHistory(client: df.DurableClient): InstanceHistory {
       return result.instancesDeleted;
     },
   };
-}
-
-/** The workflow orchestrations as HTTP functions drive them (start, event, status). */
-export interface OrchestrationControl {
-  start(orchestration: string, instanceId: string, input: unknown): Promise<void>;
-  raise(instanceId: string, event: string, data: unknown): Promise<void>;
-  /** `undefined` when the instance does not exist. */
-  status(
-    instanceId: string,
-  ): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown } | undefined>;
-  /** Terminates the instance if it is still pending or running; a finished one is left alone. */
-  terminateIfRunning(instanceId: string, reason: string): Promise<void>;
 }
 
 export function orchestrationControl(client: df.DurableClient): OrchestrationControl {

@@ -1,4 +1,3 @@
-import type { AiMetadata } from '../services/ai';
 import type { Changes, Json } from './changes';
 import type { AiSummary } from './summary';
 import type { TemplateCustomization, TemplateName } from './templates';
@@ -15,6 +14,13 @@ export const workflowStatuses = [
   'failed',
 ] as const;
 export type WorkflowStatus = (typeof workflowStatuses)[number];
+
+/** How an AI answer was produced, kept on every record it wrote. */
+export interface AiMetadata {
+  model: string;
+  processing_time_ms: number;
+  tokens: { prompt: number; completion: number; total: number };
+}
 
 export interface Owner {
   email: string;

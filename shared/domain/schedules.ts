@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { jobRequestSchema } from './jobs';
 
 /**
  * When a scheduled export runs. Everything here is pure: the clock is always passed in, so the timer
@@ -225,3 +226,40 @@ export function runDateLabel(slot: Date, timezone: string): string {
   if (!local.isValid) throw new RangeError(`schedule: unknown time zone "${timezone}"`);
   return local.toFormat("yyyy-LL-dd'T'HHmm");
 }
+
+/** What a schedule exports: the same fields as a job request, bar the date range. */
+export const scheduleExportSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  data_types: jobRequestSchema.shape.data_types,
+  format: jobRequestSchema.shape.format,
+  filters: jobRequestSchema.shape.filters,
+  include_metadata: z.boolean().default(false),
+  compression: jobRequestSchema.shape.compression,
+  active: z.boolean().default(true),
+});
+
+export const scheduleTimingFields = [
+  'frequency',
+  'time_of_day',
+  'timezone',
+  'day_of_week',
+  'day_of_month',
+] as const;
+
+/** A schedule body: its export fields and its timing, each validated by its own schema. */
+export const scheduleBodySchema = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .transform((body, ctx) => {
+    const known = new Set<string>([...Object.keys(scheduleExportSchema.shape), ...scheduleTimingFields]);
+    const unknown = Object.keys(body).filter((key) => !known.has(key));
+    for (const key of unknown)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a schedule field' });
+    const exportPart = scheduleExportSchema.safeParse(body);
+    const timing = scheduleTimingSchema.safeParse(body);
+    for (const issue of [...(exportPart.error?.issues ?? []), ...(timing.error?.issues ?? [])]) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    if (unknown.length > 0 || !exportPart.success || !timing.success) return z.NEVER;
+    return { ...exportPart.data, timing: timing.data };
+  });
+export type ScheduleBody = z.infer<typeof scheduleBodySchema>;

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
-import type { BlobContainerName, BlobStore } from '../adapters/blob';
+import type { BlobContainerName, FileStore } from '../ports/files';
 import { contentDisposition } from '../formats/contentDisposition';
 import { readQuery } from './endpoint';
 
@@ -18,7 +18,7 @@ const downloadQuery = z.object({ redirect: z.enum(['true', 'false']).default('fa
 
 /** The file's bytes with the download headers (`extraHeaders` add e.g. the workflow id). */
 export async function fileResponse(
-  blob: BlobStore,
+  blob: FileStore,
   file: StoredFile,
   extraHeaders: Record<string, string> = {},
 ): Promise<HttpResponseInit> {
@@ -42,7 +42,7 @@ export async function fileResponse(
  */
 export async function downloadResponse(
   http: HttpRequest,
-  blob: BlobStore,
+  blob: FileStore,
   file: StoredFile,
   extraHeaders: Record<string, string> = {},
 ): Promise<HttpResponseInit> {

@@ -4,17 +4,46 @@ import { z } from 'zod';
 import { AppError, ensureError, invalidRequest, type ErrorDetail } from '../core/errors';
 import { resolveCaller, type Caller } from '../core/identity';
 import { logEvent } from '../core/log';
+import { appServices, orchestrationFor, readyServices, type AppServices } from '../app/compositionRoot';
+import type { OrchestrationControl } from '../ports/orchestration';
 import { mediaType } from './body';
 
-/** What an HTTP function's body works with: the validated caller and the raw request. */
-export interface ApiRequest {
+/** What an HTTP function's body works with. */
+export interface ApiRequest<P extends string = never> {
   caller: Caller;
+  /** The route's parameters the function declared, each checked present and bounded. */
+  params: Readonly<Record<P, string>>;
+  /** The app's services, provisioned. */
+  services: AppServices;
+  /** The Durable client, built on first use (the function must declare `df.input.durableClient()`). */
+  orchestration: () => OrchestrationControl;
   http: HttpRequest;
   context: InvocationContext;
 }
 
-type ApiHandler = (request: ApiRequest) => Promise<HttpResponseInit>;
-type AnonymousHandler = (http: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+type ApiHandler<P extends string> = (request: ApiRequest<P>) => Promise<HttpResponseInit>;
+type AnonymousHandler = (request: {
+  services: AppServices;
+  http: HttpRequest;
+  context: InvocationContext;
+}) => Promise<HttpResponseInit>;
+
+/** Ids we hand out are UUIDs or schedule slot keys; anything longer is not one of ours. */
+const maxRouteParamLength = 256;
+
+function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): Record<P, string> {
+  const details: ErrorDetail[] = [];
+  const values: Partial<Record<P, string>> = {};
+  for (const name of names) {
+    const value = http.params[name];
+    if (!value) details.push({ field: name, message: 'is required in the path' });
+    else if (value.length > maxRouteParamLength)
+      details.push({ field: name, message: `must be at most ${maxRouteParamLength} characters` });
+    else values[name] = value;
+  }
+  if (details.length > 0) throw invalidRequest('The path is invalid.', details);
+  return values as Record<P, string>;
+}
 
 export function errorBody(code: string, message: string, details: ErrorDetail[] = []) {
   return { error: { code, message, details } };
@@ -55,26 +84,44 @@ export function errorResponse(thrown: unknown, context: InvocationContext): Http
   );
 }
 
-/** An HTTP function that needs a signed-in caller (every API route but health). */
-export function authenticated(handler: ApiHandler): HttpHandler {
+/**
+ * An HTTP function that needs a signed-in caller (every API route but health and the contract).
+ * `params` names the route parameters the handler reads.
+ */
+export function authenticated(handler: ApiHandler<never>): HttpHandler;
+export function authenticated<P extends string>(params: readonly P[], handler: ApiHandler<P>): HttpHandler;
+export function authenticated<P extends string>(
+  paramsOrHandler: readonly P[] | ApiHandler<P>,
+  maybeHandler?: ApiHandler<P>,
+): HttpHandler {
+  const [names, handler] =
+    typeof paramsOrHandler === 'function' ? [[], paramsOrHandler] : [paramsOrHandler, maybeHandler];
+  if (!handler) throw new Error('authenticated() needs a handler.');
   return async (http, context) => {
     try {
       const caller = resolveCaller(
         http.headers.get('x-ms-client-principal'),
         http.headers.get('x-ms-client-principal-name'),
       );
-      return await handler({ caller, http, context });
+      const params = routeParams(http, names);
+      const services = await readyServices();
+      let control: OrchestrationControl | undefined;
+      const orchestration = () => (control ??= orchestrationFor(context));
+      return await handler({ caller, params, services, orchestration, http, context });
     } catch (thrown) {
       return errorResponse(thrown, context);
     }
   };
 }
 
-/** An HTTP function open to anyone (health). */
+/**
+ * An HTTP function open to anyone (health). Its services are not provisioned first: health must
+ * answer while a dependency is down.
+ */
 export function anonymous(handler: AnonymousHandler): HttpHandler {
   return async (http, context) => {
     try {
-      return await handler(http, context);
+      return await handler({ services: appServices(), http, context });
     } catch (thrown) {
       return errorResponse(thrown, context);
     }

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { BlobStore } from '../adapters/blob';
+import type { FileStore } from '../ports/files';
 import type { DeliverableInfo, StageRecord, WorkflowHeader } from '../domain/exportRecords';
 import { contentTypeFor } from '../formats/formatNames';
 import type { DeliverableOutcome } from '../services/exportRequests';
@@ -70,7 +70,7 @@ export function deliverableFile(deliverable: DeliverableInfo): StoredFile {
 }
 
 export async function deliverableResponse(
-  blob: BlobStore,
+  blob: FileStore,
   outcome: DeliverableOutcome,
 ): Promise<HttpResponseInit> {
   return outcome.kind === 'file'

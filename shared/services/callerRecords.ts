@@ -1,4 +1,4 @@
-import type { OwnedContainer, OwnedQuery, OwnedRecord, Page } from '../adapters/cosmos';
+import type { OwnedQuery, OwnedRecord, Page, RecordStore } from '../ports/records';
 import { notFound } from '../core/errors';
 import { ownsRecord, type Caller } from '../core/identity';
 import { decodeContinuation, encodeContinuation } from '../core/paging';
@@ -8,7 +8,7 @@ import { decodeContinuation, encodeContinuation } from '../core/paging';
  * continuation in and out, and records of a previous holder of the same email left out.
  */
 export async function callerPage<T extends OwnedRecord>(
-  container: OwnedContainer<T>,
+  container: RecordStore<T>,
   caller: Caller,
   query: OwnedQuery & { limit: number; continuation?: string },
 ): Promise<Page<T>> {
@@ -27,7 +27,7 @@ export async function callerPage<T extends OwnedRecord>(
  * the same 404, so ids reveal nothing about other users.
  */
 export async function callerRecord<T extends OwnedRecord, K extends T = T>(
-  container: OwnedContainer<T>,
+  container: RecordStore<T>,
   caller: Caller,
   id: string,
   what: string,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Readable } from 'node:stream';
-import type { OwnedContainer, OwnedRecord, Page } from '../adapters/cosmos';
+import type { OwnedRecord, Page, RecordStore } from '../ports/records';
 import { AppError, conflict } from '../core/errors';
 import type { Caller } from '../core/identity';
 import type { Json } from '../domain/changes';
@@ -25,17 +25,6 @@ export interface DocumentRecord extends OwnedRecord {
   updated_at: string;
 }
 
-/** What the API shows of a document: no store internals, no owner oid. */
-export type DocumentView = Omit<DocumentRecord, 'id' | 'owner_oid' | `_${string}`>;
-
-export function toDocumentView(record: DocumentRecord): DocumentView {
-  const view: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key !== 'id' && key !== 'owner_oid' && !key.startsWith('_')) view[key] = value;
-  }
-  return view;
-}
-
 /** Where uploads live, as documents see it. */
 export interface UploadStore {
   put(container: 'documents', path: string, body: Buffer, contentType: string): Promise<void>;
@@ -50,7 +39,7 @@ export interface NewDocument {
 
 export class DocumentsService {
   constructor(
-    private readonly documents: OwnedContainer<DocumentRecord>,
+    private readonly documents: RecordStore<DocumentRecord>,
     private readonly uploads: UploadStore,
     private readonly extraction: ExtractionService,
   ) {}

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { OwnedContainer, OwnedQuery, OwnedRecord, Page } from '../adapters/cosmos';
-import type { OrchestrationControl } from '../adapters/durable';
+import type { OwnedQuery, OwnedRecord, Page, RecordStore } from '../ports/records';
+import type { OrchestrationControl } from '../ports/orchestration';
 import { conflict, AppError } from '../core/errors';
 import type { Caller } from '../core/identity';
 import {
@@ -26,6 +26,7 @@ import {
 import { writeExport } from '../formats/writeExport';
 import { collect } from '../formats/output/generators';
 import { extensionFor, mimeTypeFor } from '../formats/formatNames';
+import { bulkExport, type BatchOutcome, type JobRef } from '../workflows/bulkExportDefinition';
 import { callerPage, callerRecord } from './callerRecords';
 
 type StoredJob = JobRecord & OwnedRecord;
@@ -65,20 +66,8 @@ export interface RecordSource {
   take(ownerEmail: string, query: OwnedQuery & { max: number }): Promise<Stored[]>;
 }
 
-export interface JobRef {
-  owner_email: string;
-  job_id: string;
-}
-
-export interface BatchOutcome {
-  done: boolean;
-  batch: number;
-  of: number;
-}
-
 const partedFormats = new Set<string>(['csv', 'json', 'ndjson']);
 const isParted = (format: string): format is PartedFormat => partedFormats.has(format);
-export const bulkExportOrchestration = 'bulkExport';
 
 /** Azure commits at most 50,000 blocks into one blob; header and footer take two. */
 const maxBlocksPerBlob = 49_000;
@@ -143,7 +132,7 @@ async function sha256Of(stream: Readable): Promise<{ sha256: string; size: numbe
  */
 export class ExportJobsService {
   constructor(
-    private readonly jobs: OwnedContainer<StoredJob>,
+    private readonly jobs: RecordStore<StoredJob>,
     private readonly sources: Record<DataType, RecordSource>,
     private readonly files: JobFileStore,
     /** Days a job file is kept: API jobs are downloads, scheduled files an archive kept to the 30-day promise. */
@@ -215,7 +204,7 @@ export class ExportJobsService {
   async start(job: JobRecord, control: OrchestrationControl): Promise<void> {
     const ref = { owner_email: job.owner_email, job_id: job.job_id };
     try {
-      await control.start(bulkExportOrchestration, job.job_id, ref);
+      await control.start(bulkExport.name, job.job_id, ref);
     } catch (error) {
       await this.markFailed(
         ref,

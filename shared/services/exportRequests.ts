@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrchestrationControl } from '../adapters/durable';
+import type { OrchestrationControl } from '../ports/orchestration';
 import { AppError, conflict, unavailable } from '../core/errors';
 import type { Caller } from '../core/identity';
 import { waitFor } from '../core/wait';
@@ -16,10 +16,7 @@ import type { AiSummary } from '../domain/summary';
 import type { TemplateCustomization, TemplateName } from '../domain/templates';
 import type { DocumentsService } from './documents';
 import type { ExportTrackingStore } from './exportTracking';
-import type { WorkflowStart } from './exportWorkflow';
-
-export const exportWorkflowName = 'exportWorkflow';
-export const userModificationsEvent = 'UserModifications';
+import { exportWorkflow, type WorkflowStart } from '../workflows/exportWorkflowDefinition';
 
 export interface ReviewRequest {
   format?: DeliverableFormat;
@@ -60,19 +57,25 @@ function assertDataSize(data: Json): void {
   }
 }
 
-/** What the export endpoints do: start and drive `exportWorkflow`, waiting a bounded time for it. */
+/**
+ * What the export endpoints do: start and drive `exportWorkflow`, waiting a bounded time for it.
+ * `control` is the calling invocation's Durable client.
+ */
 export class ExportRequests {
-  constructor(
-    private readonly deps: Dependencies,
-    private readonly control: OrchestrationControl,
-  ) {}
+  constructor(private readonly deps: Dependencies) {}
 
   /** Phase 1: starts a workflow and waits for its stage 1 summary. */
-  async startReview(caller: Caller, documentId: string, request: ReviewRequest): Promise<ReviewOutcome> {
+  async startReview(
+    control: OrchestrationControl,
+    caller: Caller,
+    documentId: string,
+    request: ReviewRequest,
+  ): Promise<ReviewOutcome> {
     await this.requireExtracted(caller, documentId);
     const workflowId = randomUUID();
-    await this.start(caller, workflowId, { document_id: documentId, ...request });
+    await this.start(control, caller, workflowId, { document_id: documentId, ...request });
     const reviewed = await this.awaitRuntime(
+      control,
       workflowId,
       (customStatus) => ((customStatus as { stage?: number } | null)?.stage ?? 0) >= 1,
     );
@@ -85,6 +88,7 @@ export class ExportRequests {
 
   /** Phase 2: the user's edits for a waiting workflow, or a new workflow run through all stages. */
   async submitEdits(
+    control: OrchestrationControl,
     caller: Caller,
     documentId: string,
     request: EditsRequest,
@@ -118,7 +122,7 @@ export class ExportRequests {
     } else {
       await this.requireExtracted(caller, documentId);
       workflowId = randomUUID();
-      await this.start(caller, workflowId, {
+      await this.start(control, caller, workflowId, {
         document_id: documentId,
         format: request.format,
         document_template: request.document_template,
@@ -126,12 +130,13 @@ export class ExportRequests {
     }
     // Raised right after the start when there was no workflow yet: Durable keeps an event that
     // arrives before the orchestration waits for it.
-    await this.control.raise(workflowId, userModificationsEvent, modifications);
-    return this.awaitDeliverable(caller, workflowId);
+    await control.raise(workflowId, exportWorkflow.events.userModifications, modifications);
+    return this.awaitDeliverable(control, caller, workflowId);
   }
 
   /** A new workflow that reuses another's stage 2 data, with another format or template if asked. */
   async regenerate(
+    control: OrchestrationControl,
     caller: Caller,
     sourceId: string,
     overrides: Partial<UserPreferences>,
@@ -145,27 +150,39 @@ export class ExportRequests {
     const preferences: UserPreferences = { ...stage2.user_preferences, ...overrides };
     if (preferences.document_template !== 'custom') delete preferences.template_customization;
     const workflowId = randomUUID();
-    await this.start(caller, workflowId, {
+    await this.start(control, caller, workflowId, {
       document_id: header.document_id,
       format: preferences.format,
       document_template: preferences.document_template,
       regenerated_from: sourceId,
     });
-    await this.control.raise(workflowId, userModificationsEvent, {
+    await control.raise(workflowId, exportWorkflow.events.userModifications, {
       data: stage2.modified_data,
       preferences,
       received_at: now.toISOString(),
     } satisfies UserModifications);
-    return this.awaitDeliverable(caller, workflowId);
+    return this.awaitDeliverable(control, caller, workflowId);
+  }
+
+  /** The workflow's header, once it has a deliverable to download. */
+  async deliverable(
+    caller: Caller,
+    workflowId: string,
+  ): Promise<WorkflowHeader & { deliverable: DeliverableInfo }> {
+    const header = await this.deps.tracking.ownedHeader(caller, workflowId);
+    if (!header.deliverable)
+      throw conflict(`Export ${header.export_workflow_id} is ${header.status}: it has no deliverable yet.`);
+    return { ...header, deliverable: header.deliverable };
   }
 
   private async start(
+    control: OrchestrationControl,
     caller: Caller,
     workflowId: string,
     input: Omit<WorkflowStart, 'export_workflow_id' | 'owner' | 'started_at'>,
   ) {
     const owner = caller.oid ? { email: caller.email, oid: caller.oid } : { email: caller.email };
-    await this.control.start(exportWorkflowName, workflowId, {
+    await control.start(exportWorkflow.name, workflowId, {
       export_workflow_id: workflowId,
       owner,
       ...input,
@@ -181,8 +198,12 @@ export class ExportRequests {
     }
   }
 
-  private async awaitDeliverable(caller: Caller, workflowId: string): Promise<DeliverableOutcome> {
-    const finished = await this.awaitRuntime(workflowId, () => false);
+  private async awaitDeliverable(
+    control: OrchestrationControl,
+    caller: Caller,
+    workflowId: string,
+  ): Promise<DeliverableOutcome> {
+    const finished = await this.awaitRuntime(control, workflowId, () => false);
     const header = finished ? await this.deps.tracking.header(caller.email, workflowId) : undefined;
     await this.failIfFailed(caller, workflowId, header);
     return header?.status === 'completed' && header.deliverable
@@ -195,12 +216,13 @@ export class ExportRequests {
    * its custom status. Polls the Durable status (cheap), not the records.
    */
   private awaitRuntime(
+    control: OrchestrationControl,
     workflowId: string,
     reached: (customStatus: unknown) => boolean,
   ): Promise<true | undefined> {
     return waitFor(
       async () => {
-        const status = await this.control.status(workflowId);
+        const status = await control.status(workflowId);
         if (!status) return undefined;
         const finished = ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus);
         return finished || reached(status.customStatus) ? true : undefined;

@@ -1,5 +1,4 @@
-import type { SqlParameter } from '@azure/cosmos';
-import type { OwnedContainer, OwnedRecord } from '../adapters/cosmos';
+import type { OwnedRecord, QueryParameter, RecordStore } from '../ports/records';
 import type { Caller } from '../core/identity';
 import {
   stageId,
@@ -21,7 +20,7 @@ export interface HistoryFilter {
 
 /** The `export_tracking` container: one header per workflow and one item per stage. */
 export class ExportTrackingStore {
-  constructor(private readonly items: OwnedContainer<Stored>) {}
+  constructor(private readonly items: RecordStore<Stored>) {}
 
   /** Upsert: ids are deterministic, so writing again (a retried activity) replaces, never duplicates. */
   save(record: TrackingRecord): Promise<TrackingRecord> {
@@ -76,7 +75,7 @@ export class ExportTrackingStore {
     filter: HistoryFilter,
   ): Promise<{ items: WorkflowHeader[]; continuation?: string }> {
     const conditions = ["c.type = 'workflow'"];
-    const parameters: SqlParameter[] = [];
+    const parameters: QueryParameter[] = [];
     if (filter.status) {
       conditions.push('c.status = @status');
       parameters.push({ name: '@status', value: filter.status });

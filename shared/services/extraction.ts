@@ -2,17 +2,7 @@ import Papa from 'papaparse';
 import * as XLSX from 'xlsx';
 import { AppError, invalidRequest } from '../core/errors';
 import type { Json } from '../domain/changes';
-
-export interface Extraction {
-  data: Json;
-  method: string;
-  confidence: number;
-}
-
-/** Document Intelligence, as extraction sees it. */
-export interface RemoteExtractor {
-  extract(bytes: Buffer, documentType: string): Promise<Extraction>;
-}
+import type { Extraction, RemoteExtractor } from '../ports/extraction';
 
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { OrchestrationControl } from '../adapters/durable';
-import type { OwnedContainer, OwnedRecord, Page } from '../adapters/cosmos';
+import type { OrchestrationControl } from '../ports/orchestration';
+import type { OwnedRecord, Page, RecordStore } from '../ports/records';
 import { conflict } from '../core/errors';
 import type { Caller } from '../core/identity';
 import { logEvent, hashOwner, type LogTarget } from '../core/log';
@@ -10,44 +9,17 @@ import {
   dueSlot,
   nextRun,
   runDateLabel,
+  scheduleBodySchema,
+  scheduleExportSchema,
   scheduleTimingSchema,
+  scheduleTimingFields,
+  type ScheduleBody,
   slotKey,
   type ScheduleTiming,
 } from '../domain/schedules';
 import { extensionFor } from '../formats/formatNames';
 import type { ExportJobsService } from './exportJobs';
 import { callerPage, callerRecord } from './callerRecords';
-
-/** What a schedule exports: the same fields as a job request, bar the date range. */
-const scheduleExportSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  data_types: jobRequestSchema.shape.data_types,
-  format: jobRequestSchema.shape.format,
-  filters: jobRequestSchema.shape.filters,
-  include_metadata: z.boolean().default(false),
-  compression: jobRequestSchema.shape.compression,
-  active: z.boolean().default(true),
-});
-
-const timingFields = ['frequency', 'time_of_day', 'timezone', 'day_of_week', 'day_of_month'] as const;
-
-/** A schedule body: its export fields and its timing, each validated by its own schema. */
-export const scheduleBodySchema = z
-  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-  .transform((body, ctx) => {
-    const known = new Set<string>([...Object.keys(scheduleExportSchema.shape), ...timingFields]);
-    const unknown = Object.keys(body).filter((key) => !known.has(key));
-    for (const key of unknown)
-      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a schedule field' });
-    const exportPart = scheduleExportSchema.safeParse(body);
-    const timing = scheduleTimingSchema.safeParse(body);
-    for (const issue of [...(exportPart.error?.issues ?? []), ...(timing.error?.issues ?? [])]) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }
-    if (unknown.length > 0 || !exportPart.success || !timing.success) return z.NEVER;
-    return { ...exportPart.data, timing: timing.data };
-  });
-export type ScheduleBody = z.infer<typeof scheduleBodySchema>;
 
 export interface ScheduleRecord extends OwnedRecord {
   schedule_id: string;
@@ -78,13 +50,13 @@ function timingOf(schedule: ScheduleRecord): ScheduleTiming {
 
 /** The body fields a record carries (PATCH merges onto these and validates the whole again). */
 function bodyOf(schedule: ScheduleRecord): Record<string, unknown> {
-  const fields: readonly string[] = [...Object.keys(scheduleExportSchema.shape), ...timingFields];
+  const fields: readonly string[] = [...Object.keys(scheduleExportSchema.shape), ...scheduleTimingFields];
   return Object.fromEntries(fields.map((field) => [field, schedule[field]]));
 }
 
 export class SchedulesService {
   constructor(
-    private readonly schedules: OwnedContainer<ScheduleRecord>,
+    private readonly schedules: RecordStore<ScheduleRecord>,
     private readonly jobs: ExportJobsService,
   ) {}
 
@@ -157,7 +129,9 @@ export class SchedulesService {
       Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     );
     const updated = this.toRecord(current, body, now);
-    const timingKept = [...timingFields, 'active'].every((field) => updated[field] === current[field]);
+    const timingKept = [...scheduleTimingFields, 'active'].every(
+      (field) => updated[field] === current[field],
+    );
     // Same timing: keep the pending slot (a rename at 09:02 must not skip the 09:00 run).
     return this.schedules.upsert(timingKept ? { ...updated, next_run: current.next_run } : updated);
   }

@@ -1,6 +1,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
-import { CosmosStore, exportTrackingTtlSeconds, type OwnedRecord } from '../../../shared/adapters/cosmos';
+import { CosmosStore, exportTrackingTtlSeconds } from '../../../shared/adapters/cosmos';
+import type { OwnedRecord } from '../../../shared/ports/records';
 import { loadConfig } from '../../../shared/config';
 import { AppError } from '../../../shared/core/errors';
 

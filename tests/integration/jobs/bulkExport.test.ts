@@ -16,7 +16,7 @@ if (cosmos.kind !== 'key') throw new Error('tests run on the emulator');
 const originalCosmos = process.env.COSMOS;
 let proxy: FaultyProxy;
 let harness: DurableHarness;
-let services: Awaited<ReturnType<typeof import('../../../shared/services').readyServices>>;
+let services: Awaited<ReturnType<typeof import('../../../shared/app/compositionRoot').readyServices>>;
 
 const owner = newUser('bulk');
 const total = 5000;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   // Before the app's services are first built in this file, so they talk through the proxy.
   process.env.COSMOS = `AccountEndpoint=${proxy.url}/;AccountKey=${cosmos.key};`;
   await import('../../../functions/bulkExport');
-  services = await (await import('../../../shared/services')).readyServices();
+  services = await (await import('../../../shared/app/compositionRoot')).readyServices();
   harness = await startHarness();
   const documents = services.cosmos.container('documents');
   for (let start = 0; start < total; start += 100) {
@@ -59,13 +59,15 @@ afterAll(async () => {
 
 async function runJob(request: Record<string, unknown>, as = owner) {
   const { jobRequestSchema } = await import('../../../shared/domain/jobs');
-  const job = await services.jobs.create({ email: as }, jobRequestSchema.parse(request), { now: new Date() });
+  const job = await services.exportJobs.create({ email: as }, jobRequestSchema.parse(request), {
+    now: new Date(),
+  });
   await harness.client.startNew('bulkExport', {
     instanceId: job.job_id,
     input: { owner_email: as, job_id: job.job_id },
   });
   await harness.fireAllTimers();
-  return services.jobs.get({ email: as }, job.job_id);
+  return services.exportJobs.get({ email: as }, job.job_id);
 }
 
 async function fileOf(job: {
@@ -172,9 +174,9 @@ describe('bulk export jobs', () => {
     expect(job.total_records).toBe(0);
     expect(JSON.parse((await fileOf(job)).toString('utf8'))).toEqual([]);
     await expect(
-      services.jobs.get(
+      services.exportJobs.get(
         { email: other },
-        (await services.jobs.list({ email: owner }, 1)).items[0]?.job_id ?? 'x',
+        (await services.exportJobs.list({ email: owner }, 1)).items[0]?.job_id ?? 'x',
       ),
     ).rejects.toMatchObject({ status: 404 });
   });
@@ -195,7 +197,7 @@ describe('bulk export jobs', () => {
     await documents.create({ ...base, id: 'unstamped-1', document_id: 'unstamped-1' });
     const { jobRequestSchema } = await import('../../../shared/domain/jobs');
     const caller = { email, oid: 'current-holder' };
-    const job = await services.jobs.create(
+    const job = await services.exportJobs.create(
       caller,
       jobRequestSchema.parse({ data_types: ['documents'], format: 'ndjson' }),
       { now: new Date() },
@@ -205,7 +207,7 @@ describe('bulk export jobs', () => {
       input: { owner_email: email, job_id: job.job_id },
     });
     await harness.fireAllTimers();
-    const done = await services.jobs.get(caller, job.job_id);
+    const done = await services.exportJobs.get(caller, job.job_id);
     const ids = (await fileOf(done))
       .toString('utf8')
       .trim()
@@ -225,7 +227,7 @@ describe('bulk export jobs', () => {
 
   it('when a batch fails after writing its part and the job is resumed, then every record is in the file exactly once', async () => {
     const { jobRequestSchema } = await import('../../../shared/domain/jobs');
-    const job = await services.jobs.create(
+    const job = await services.exportJobs.create(
       { email: owner },
       jobRequestSchema.parse({ data_types: ['documents'], format: 'csv', batch_size: 500 }),
       { now: new Date() },
@@ -243,7 +245,7 @@ describe('bulk export jobs', () => {
       input: { owner_email: owner, job_id: job.job_id },
     });
     await harness.fireAllTimers();
-    const failed = await services.jobs.get({ email: owner }, job.job_id);
+    const failed = await services.exportJobs.get({ email: owner }, job.job_id);
     expect(failed).toMatchObject({
       status: 'failed',
       processed_records: 1000,
@@ -251,13 +253,13 @@ describe('bulk export jobs', () => {
       error_id: expect.any(String),
     });
 
-    const resumed = await services.jobs.prepareResume({ email: owner }, job.job_id);
+    const resumed = await services.exportJobs.prepareResume({ email: owner }, job.job_id);
     await harness.client.startNew('bulkExport', {
       instanceId: resumed.job_id,
       input: { owner_email: owner, job_id: job.job_id },
     });
     await harness.fireAllTimers();
-    const done = await services.jobs.get({ email: owner }, job.job_id);
+    const done = await services.exportJobs.get({ email: owner }, job.job_id);
     expect(done.status).toBe('completed');
     const parsed = Papa.parse<Record<string, string>>((await fileOf(done)).toString('utf8'), {
       header: true,
@@ -268,7 +270,7 @@ describe('bulk export jobs', () => {
 
   it('when a job is cancelled mid-way, then it is marked cancelled and no file is left behind', async () => {
     const { jobRequestSchema } = await import('../../../shared/domain/jobs');
-    const job = await services.jobs.create(
+    const job = await services.exportJobs.create(
       { email: owner },
       jobRequestSchema.parse({ data_types: ['documents'], format: 'csv', batch_size: 500 }),
       { now: new Date() },
@@ -287,14 +289,14 @@ describe('bulk export jobs', () => {
 
     const { orchestrationControl } = await import('../../../shared/adapters/durable');
     const control = orchestrationControl(harness.client);
-    const cancelled = await services.jobs.cancel({ email: owner }, job.job_id, () =>
+    const cancelled = await services.exportJobs.cancel({ email: owner }, job.job_id, () =>
       control.terminateIfRunning(job.job_id, 'test'),
     );
     held.release();
     await harness.fireAllTimers();
 
     expect(cancelled.status).toBe('cancelled');
-    expect((await services.jobs.get({ email: owner }, job.job_id)).status).toBe('cancelled');
+    expect((await services.exportJobs.get({ email: owner }, job.job_id)).status).toBe('cancelled');
     expect((await harness.client.getStatus(job.job_id)).runtimeStatus).toBe('Terminated');
     expect(await services.blob.list('exports', `${owner}/jobs/${job.job_id}/`)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import '../../../functions/bulkExport';
 import { orchestrationControl } from '../../../shared/adapters/durable';
-import { readyServices } from '../../../shared/services';
-import { scheduleBodySchema } from '../../../shared/services/schedules';
+import { readyServices } from '../../../shared/app/compositionRoot';
+import { scheduleBodySchema } from '../../../shared/domain/schedules';
 import { newUser } from '../../support/invoke';
 import { startHarness, type DurableHarness } from '../durable/harness';
 
@@ -45,7 +45,7 @@ describe('scheduled exports', () => {
     expect(await services.schedules.runDue(now, control, silent)).toBe(0);
     await harness.fireAllTimers();
 
-    const jobs = (await services.jobs.list({ email }, 10)).items;
+    const jobs = (await services.exportJobs.list({ email }, 10)).items;
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       trigger: 'schedule',
@@ -70,7 +70,7 @@ describe('scheduled exports', () => {
     expect(await services.schedules.runDue(now, control, silent)).toBe(1);
     expect(await services.schedules.runDue(new Date(now.getTime() + 60_000), control, silent)).toBe(0);
     await harness.fireAllTimers();
-    expect((await services.jobs.list({ email }, 10)).items).toHaveLength(1);
+    expect((await services.exportJobs.list({ email }, 10)).items).toHaveLength(1);
     expect(
       Date.parse((await services.schedules.get({ email }, schedule.schedule_id)).last_run ?? ''),
     ).toBeGreaterThan(now.getTime() - day);
@@ -85,7 +85,7 @@ describe('scheduled exports', () => {
     expect(await services.schedules.runDue(new Date(), control, silent)).toBe(0);
     const job = await services.schedules.runNow({ email }, schedule.schedule_id, new Date(), control);
     await harness.fireAllTimers();
-    expect((await services.jobs.get({ email }, job.job_id)).status).toBe('completed');
+    expect((await services.exportJobs.get({ email }, job.job_id)).status).toBe('completed');
   });
 
   it('when another user asks for a schedule, then it is a 404; their list is empty', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import '../../../functions/exportWorkflow';
 import { orchestrationControl } from '../../../shared/adapters/durable';
-import { readyServices } from '../../../shared/services';
+import { readyServices } from '../../../shared/app/compositionRoot';
 import { ExportRequests } from '../../../shared/services/exportRequests';
 import { startHarness, type DurableHarness } from '../durable/harness';
 import { newUser } from '../../support/invoke';
@@ -31,23 +31,27 @@ describe('exportWorkflow review window', () => {
       input: { export_workflow_id: workflowId, owner: caller, document_id: document.document_id },
     });
     await harness.settle();
-    expect((await services.tracking.header(caller.email, workflowId))?.status).toBe('awaiting_user_review');
+    expect((await services.exportTracking.header(caller.email, workflowId))?.status).toBe(
+      'awaiting_user_review',
+    );
     const windowEnds = harness.clock.now().getTime() + 30 * 86_400_000;
     expect(harness.runtime.pendingTimers(workflowId)).toHaveLength(1);
 
     await harness.fireAllTimers(); // the long timer fires in segments, the last one at day 30
     expect(harness.clock.now().getTime()).toBe(windowEnds);
 
-    expect((await services.tracking.header(caller.email, workflowId))?.status).toBe('expired');
+    expect((await services.exportTracking.header(caller.email, workflowId))?.status).toBe('expired');
     const status = await harness.client.getStatus(workflowId);
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.output).toEqual({ status: 'expired' });
 
-    const requests = new ExportRequests(
-      { documents: services.documents, tracking: services.tracking, waitLimitMs: 1000 },
-      orchestrationControl(harness.client),
-    );
+    const requests = new ExportRequests({
+      documents: services.documents,
+      tracking: services.exportTracking,
+      waitLimitMs: 1000,
+    });
     const late = requests.submitEdits(
+      orchestrationControl(harness.client),
       caller,
       document.document_id,
       {
@@ -83,6 +87,8 @@ describe('exportWorkflow review window', () => {
     await harness.settle();
     expect(harness.runtime.pendingTimers(workflowId)).toEqual([]);
     expect((await harness.client.getStatus(workflowId)).runtimeStatus).toBe('Completed');
-    expect((await services.tracking.header(caller.email, workflowId))?.deliverable?.format).toBe('json');
+    expect((await services.exportTracking.header(caller.email, workflowId))?.deliverable?.format).toBe(
+      'json',
+    );
   });
 });

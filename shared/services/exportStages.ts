@@ -13,25 +13,12 @@ import {
   type WorkflowHeader,
   type WorkflowStatus,
 } from '../domain/exportRecords';
-import type { TemplateCustomization, TemplateName } from '../domain/templates';
 import { layoutFor } from '../domain/templates';
-import type { DocumentAi } from './ai';
+import type { DocumentAi } from '../ports/ai';
+import type { WorkflowStart } from '../workflows/exportWorkflowDefinition';
 import { renderDeliverable } from './deliverable';
 import type { DocumentRecord } from './documents';
 import type { ExportTrackingStore } from './exportTracking';
-
-/** What starts a workflow; it travels as the orchestration input. */
-export interface WorkflowStart {
-  export_workflow_id: string;
-  owner: Owner;
-  document_id: string;
-  format?: Stage2Record['user_preferences']['format'];
-  document_template?: TemplateName;
-  template_customization?: TemplateCustomization;
-  regenerated_from?: string;
-  /** When the workflow started, from the orchestration clock (deterministic on replay). */
-  started_at: string;
-}
 
 export interface Stage1Outcome {
   stage_1_id: string;
@@ -55,7 +42,7 @@ const elapsed = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.
  * records have deterministic ids and are upserted, the deliverable's blob path is fixed, and a
  * stage already recorded is returned as it is rather than produced again.
  */
-export class ExportWorkflowService {
+export class ExportStagesService {
   constructor(
     private readonly tracking: ExportTrackingStore,
     private readonly documents: DocumentSource,

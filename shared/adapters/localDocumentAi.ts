@@ -1,31 +1,7 @@
-import type { Changes, Json } from '../domain/changes';
+import type { Json } from '../domain/changes';
 import { summarizeLocally, type AiSummary, type SummaryInput } from '../domain/summary';
-import { shapeSummary, type Layout } from '../domain/templates';
-
-export interface AiMetadata {
-  model: string;
-  processing_time_ms: number;
-  tokens: { prompt: number; completion: number; total: number };
-}
-
-export interface AiRun<T> {
-  result: T;
-  metadata: AiMetadata;
-}
-
-export interface FinalSummaryInput extends SummaryInput {
-  layout: Layout;
-  changes: Changes;
-  transformation_instructions?: string;
-}
-
-/** The AI behind stages 1 and 3; Azure OpenAI in production, a deterministic local one offline. */
-export interface DocumentAi {
-  /** Stage 1: the five-section summary of the extracted data. */
-  summarize(input: SummaryInput): Promise<AiRun<AiSummary>>;
-  /** Stage 3: the summary of the user's edited data, shaped by the template. */
-  finalize(input: FinalSummaryInput): Promise<AiRun<AiSummary>>;
-}
+import { shapeSummary } from '../domain/templates';
+import type { AiRun, DocumentAi, FinalSummaryInput } from '../ports/ai';
 
 export const localModelName = 'local-summarizer';
 

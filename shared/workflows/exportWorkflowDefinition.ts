@@ -1,0 +1,39 @@
+import type { DeliverableFormat, Owner } from '../domain/exportRecords';
+import type { TemplateCustomization, TemplateName } from '../domain/templates';
+import { activityRetry } from './retry';
+
+/**
+ * The recorded three-stage export (SPEC §1): its orchestration, event and activity names and its
+ * retry policy, in one place for the code that starts it, signals it and registers it.
+ * Instance id = export_workflow_id.
+ */
+export const exportWorkflow = {
+  name: 'exportWorkflow',
+  events: { userModifications: 'UserModifications' },
+  activities: {
+    recordInitialSummary: 'exportWorkflow_recordInitialSummary',
+    recordUserModifications: 'exportWorkflow_recordUserModifications',
+    produceDeliverable: 'exportWorkflow_produceDeliverable',
+    markExpired: 'exportWorkflow_markExpired',
+    markFailed: 'exportWorkflow_markFailed',
+  },
+  /** The review window matches the records' 30-day TTL. */
+  reviewWindowMs: 30 * 24 * 60 * 60 * 1000,
+  retry: activityRetry(),
+} as const;
+
+/** What starts a workflow; it travels as the orchestration input. */
+export interface WorkflowStart {
+  export_workflow_id: string;
+  owner: Owner;
+  document_id: string;
+  format?: DeliverableFormat;
+  document_template?: TemplateName;
+  template_customization?: TemplateCustomization;
+  regenerated_from?: string;
+  /** When the workflow started, from the orchestration clock (deterministic on replay). */
+  started_at: string;
+}
+
+/** The start as the orchestration receives it; `started_at` comes from the orchestration clock. */
+export type WorkflowInput = Omit<WorkflowStart, 'started_at'>;
