@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { scheduleBodySchema } from '../shared/domain/schedules';
+import { scheduleBodySchema } from '../shared/domain/scheduleRules';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { scheduleView } from '../shared/http/jobResponses';
 

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { LogSink } from '../functionsCore';
 import { webhookPath } from './clientBinding';
-import { DurableApiError } from './errors';
+import { DurableApiError } from './durableErrors';
 import { runtimeStatuses, type InstanceFilter, type RuntimeStatus } from './instanceStatus';
 import type { DurableOperations, StatusOptions } from './operations';
 

@@ -4,7 +4,7 @@ import type { LogSink, RegisteredFunction, RpcTypedData } from '../functionsCore
 import { invokeActivity } from './activityInvocation';
 import { SystemClock, type Clock } from './clock';
 import { clientBindingData, managementUrls, type ManagementUrls } from './clientBinding';
-import { DurableApiError } from './errors';
+import { DurableApiError } from './durableErrors';
 import {
   applyCancellations,
   followUpEvent,

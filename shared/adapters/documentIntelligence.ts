@@ -9,7 +9,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
 import { AppError, unavailable } from '../core/errors';
 import type { Json } from '../domain/changes';
-import type { Extraction } from '../ports/extraction';
+import type { Extraction } from '../ports/remoteExtractor';
 
 /** Prebuilt model per `document_type`; anything else is read as a general document. */
 const modelByDocumentType: Record<string, string> = {

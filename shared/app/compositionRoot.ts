@@ -15,8 +15,8 @@ import { ExportRequests } from '../services/exportRequests';
 import { ExportStagesService } from '../services/exportStages';
 import { ExportTrackingStore } from '../services/exportTracking';
 import { ExtractionService } from '../services/extraction';
-import { checkHealth, type HealthReport } from '../services/health';
-import { housekeep } from '../services/housekeeping';
+import { checkHealth, type HealthReport } from '../services/healthCheck';
+import { housekeep } from '../services/retention';
 import type { LogTarget } from '../core/log';
 import { SchedulesService } from '../services/schedules';
 

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import * as XLSX from 'xlsx';
 import { AppError, invalidRequest } from '../core/errors';
 import type { Json } from '../domain/changes';
-import type { Extraction, RemoteExtractor } from '../ports/extraction';
+import type { Extraction, RemoteExtractor } from '../ports/remoteExtractor';
 
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

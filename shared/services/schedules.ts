@@ -16,7 +16,7 @@ import {
   type ScheduleBody,
   slotKey,
   type ScheduleTiming,
-} from '../domain/schedules';
+} from '../domain/scheduleRules';
 import { extensionFor } from '../formats/formatNames';
 import type { ExportJobsService } from './exportJobs';
 import { callerPage, callerRecord } from './callerRecords';

@@ -1,7 +1,7 @@
 import '../../../functions/bulkExport';
 import { orchestrationControl } from '../../../shared/adapters/durable';
 import { readyServices } from '../../../shared/app/compositionRoot';
-import { scheduleBodySchema } from '../../../shared/domain/schedules';
+import { scheduleBodySchema } from '../../../shared/domain/scheduleRules';
 import { newUser } from '../../support/invoke';
 import { startHarness, type DurableHarness } from '../durable/harness';
 

@@ -6,7 +6,7 @@ import {
   scheduleTimingSchema,
   slotKey,
   type ScheduleTiming,
-} from '../../../shared/domain/schedules';
+} from '../../../shared/domain/scheduleRules';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date | undefined) => d?.toISOString();
