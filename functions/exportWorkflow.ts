@@ -2,9 +2,11 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/app/activities';
 import { hashOwner } from '../shared/core/log';
-import type { UserModifications } from '../shared/domain/exportRecords';
+import { stageId } from '../shared/domain/exportRecords';
+import { outcomeOf, PermanentActivityError } from '../shared/workflows/activityOutcome';
 import {
   exportWorkflow,
+  type EditsSubmitted,
   type WorkflowInput,
   type WorkflowStart,
 } from '../shared/workflows/exportWorkflowDefinition';
@@ -12,6 +14,7 @@ import {
 /**
  * The recorded three-stage export (SPEC §1): stage 1 → wait for the user's edits (raced with the
  * 30-day review window) → stage 2 → stage 3. Names and retry policy: exportWorkflowDefinition.
+ * Inputs, events and outputs carry ids only; the user's data is read from Cosmos by the activities.
  */
 
 const workflowDimensions = (start: WorkflowStart) => ({
@@ -29,13 +32,16 @@ export const recordInitialSummary = registerActivity(
 export const recordUserModifications = registerActivity(
   activities.recordUserModifications,
   (input: WithStart) => workflowDimensions(input.start),
-  (app, input: WithStart & { modifications: UserModifications }) =>
-    app.exportStages.recordUserModifications(input.start, input.modifications),
+  (app, input: WithStart & EditsSubmitted) =>
+    app.exportStages.recordUserModifications(input.start, input.edits_id),
 );
 export const produceDeliverable = registerActivity(
   activities.produceDeliverable,
   workflowDimensions,
-  (app, start: WorkflowStart) => app.exportStages.produceDeliverable(start),
+  async (app, start: WorkflowStart) => {
+    await app.exportStages.produceDeliverable(start);
+    return { stage_3_id: stageId(start.export_workflow_id, 3) };
+  },
 );
 export const markWorkflowExpired = registerActivity(
   activities.markExpired,
@@ -45,7 +51,8 @@ export const markWorkflowExpired = registerActivity(
 export const markWorkflowFailed = registerActivity(
   activities.markFailed,
   (input: WithStart) => workflowDimensions(input.start),
-  (app, input: WithStart & { message: string }) => app.exportStages.markFailed(input.start, input.message),
+  (app, input: WithStart & { message: string; code?: string }) =>
+    app.exportStages.markFailed(input.start, input.message, input.code),
 );
 
 export function* exportWorkflowOrchestrator(
@@ -56,7 +63,7 @@ export function* exportWorkflowOrchestrator(
     started_at: context.df.currentUtcDateTime.toISOString(),
   };
   try {
-    yield recordInitialSummary(start).withRetry(retry);
+    yield* outcomeOf(recordInitialSummary(start).withRetry(retry));
     context.df.setCustomStatus({ stage: 1, status: 'awaiting_user_review' });
 
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + exportWorkflow.reviewWindowMs);
@@ -64,22 +71,22 @@ export function* exportWorkflowOrchestrator(
     const edits = context.df.waitForExternalEvent(exportWorkflow.events.userModifications);
     const winner = yield context.df.Task.any([edits, expiry]);
     if (winner === expiry) {
-      yield markWorkflowExpired(start).withRetry(retry);
+      yield* outcomeOf(markWorkflowExpired(start).withRetry(retry));
       context.df.setCustomStatus({ stage: 1, status: 'expired' });
       return { status: 'expired' };
     }
     expiry.cancel();
 
     context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
-    yield recordUserModifications({ start, modifications: edits.result as UserModifications }).withRetry(
-      retry,
-    );
-    const deliverable: unknown = yield produceDeliverable(start).withRetry(retry);
+    const { edits_id } = edits.result as EditsSubmitted;
+    yield* outcomeOf(recordUserModifications({ start, edits_id }).withRetry(retry));
+    const stage3 = yield* outcomeOf<{ stage_3_id: string }>(produceDeliverable(start).withRetry(retry));
     context.df.setCustomStatus({ stage: 3, status: 'completed' });
-    return { status: 'completed', deliverable };
+    return { status: 'completed', ...stage3 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    yield markWorkflowFailed({ start, message });
+    const code = error instanceof PermanentActivityError ? error.code : undefined;
+    yield markWorkflowFailed({ start, message, ...(code ? { code } : {}) });
     context.df.setCustomStatus({ status: 'failed' });
     throw error;
   }

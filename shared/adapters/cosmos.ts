@@ -51,11 +51,14 @@ export const containerDefinitions: Record<ContainerName, ContainerDefinition> = 
   export_schedules: { id: 'export_schedules', partitionKey: ownerPartition },
 };
 
-/** Turns SDK errors into domain errors: 404 → undefined (by callers), 409/412 → Conflict, 429/503 → 503. */
+/** Turns SDK errors into domain errors: 404 → undefined (by callers), 409/412 → Conflict, 413 → too large, 429/503 → 503. */
 export function mapCosmosError(thrown: unknown): Error {
   const error = ensureError(thrown);
   const status = (error as { code?: unknown }).code;
   if (status === 409 || status === 412) return conflict('The record was changed or already exists.');
+  // Retrying never makes an item fit: a clear, permanent 413 (not a 503 the user would retry).
+  if (status === 413)
+    return new AppError('payload_too_large', "The record is larger than Cosmos DB's 2 MB item limit.");
   if (status === 429 || status === 503 || status === 'ECONNREFUSED' || status === 'ECONNRESET') {
     const retryAfterMs = Number((error as { retryAfterInMs?: unknown }).retryAfterInMs ?? 0);
     return unavailable('Cosmos DB', Math.max(1, Math.ceil(retryAfterMs / 1000)));

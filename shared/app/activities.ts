@@ -1,6 +1,8 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { isPermanent } from '../core/errors';
 import { logEvent } from '../core/log';
+import { permanentFailure } from '../workflows/activityOutcome';
 import { readyServices, type AppServices } from './compositionRoot';
 
 /**
@@ -12,8 +14,9 @@ export type ActivityHandle<I> = (input: I) => df.RegisteredActivityTask;
 /**
  * Registers an activity as a thin wrapper over a service call that logs its outcome with the
  * given custom dimensions (workflow or job id, hashed owner) for Application Insights, and
- * returns its handle. Errors are not caught: they fail the activity, so retry policies and
- * failed statuses work.
+ * returns its handle. Errors fail the activity, so retry policies and failed statuses work; a
+ * permanent fault (bad input, too large, refused) is returned instead, so it is not retried
+ * (`outcomeOf` in the orchestrator turns it back into an error).
  */
 export function registerActivity<I>(
   name: string,
@@ -22,9 +25,19 @@ export function registerActivity<I>(
 ): ActivityHandle<I> {
   const registered = df.app.activity(name, {
     handler: async (input: I, context: InvocationContext) => {
-      const result = await run(await readyServices(), input);
-      logEvent(context, 'info', name, { ...dimensions(input), result });
-      return result;
+      try {
+        const result = await run(await readyServices(), input);
+        logEvent(context, 'info', name, { ...dimensions(input), result });
+        return result;
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        logEvent(context, 'warn', name, {
+          ...dimensions(input),
+          error_code: error.code,
+          error: error.message,
+        });
+        return permanentFailure(error.code, error.message);
+      }
     },
   });
   return (input) => registered(input);

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'already_submitted'
   | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -22,6 +23,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  already_submitted: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -56,6 +58,20 @@ export const unavailable = (dependency: string, retryAfterSeconds = 5, message?:
     [],
     retryAfterSeconds,
   );
+
+/**
+ * Faults the same input will meet again: retrying the activity cannot help, so the work fails at
+ * once with this reason (a 4xx for the user), instead of after every retry with a 503.
+ */
+const permanentCodes = new Set<ErrorCode>(['invalid_request', 'not_found', 'gone', 'payload_too_large']);
+
+export function isPermanent(error: unknown): error is AppError {
+  return error instanceof AppError && permanentCodes.has(error.code);
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return code in statusByCode;
+}
 
 /** Normalises anything thrown into an `Error` (JS allows throwing any value). */
 export function ensureError(thrown: unknown): Error {

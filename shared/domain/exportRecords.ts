@@ -1,4 +1,5 @@
-import type { Changes, Json } from './changes';
+import { AppError } from '../core/errors';
+import { detectChanges, type Changes, type Json } from './changes';
 import type { AiSummary } from './summary';
 import type { TemplateCustomization, TemplateName } from './templates';
 
@@ -7,6 +8,7 @@ export const deliverableFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type DeliverableFormat = (typeof deliverableFormats)[number];
 
 export const workflowStatuses = [
+  'pending',
   'awaiting_user_review',
   'awaiting_final_processing',
   'completed',
@@ -57,7 +59,24 @@ export interface WorkflowHeader extends TrackingItem {
   completed_at?: string;
   deliverable?: DeliverableInfo;
   regenerated_from?: string;
+  /**
+   * The user's edits that claimed this workflow's phase 2 (an `edits` item). Set once, by a write
+   * conditional on the header's ETag: a second submit finds it set and is refused.
+   */
+  edits_id?: string;
+  error_code?: string;
   error_message?: string;
+}
+
+/**
+ * The user's edits as submitted, kept in `export_tracking` until stage 2 records them. The
+ * orchestration only ever sees this item's id: user data never travels through Durable history,
+ * where it would be re-serialised (date-like strings rewritten) and cost storage round trips.
+ */
+export interface EditsRecord extends TrackingItem {
+  type: 'edits';
+  stage: 2;
+  modifications: UserModifications;
 }
 
 export interface Stage1Record extends TrackingItem {
@@ -111,10 +130,13 @@ export interface Stage3Record extends TrackingItem {
 }
 
 export type StageRecord = Stage1Record | Stage2Record | Stage3Record;
-export type TrackingRecord = WorkflowHeader | StageRecord;
+export type TrackingRecord = WorkflowHeader | StageRecord | EditsRecord;
 
 /** Stage item ids are deterministic, so a retried activity rewrites its own record, never adds one. */
 export const stageId = (workflowId: string, stage: 1 | 2 | 3) => `${workflowId}:${stage}`;
+
+/** Each submit's edits get their own item: a losing submit never overwrites the winner's data. */
+export const editsId = (workflowId: string, submissionId: string) => `${workflowId}:edits:${submissionId}`;
 
 /** What the user sends in phase 2 (or what regenerate reuses). */
 export interface UserModifications {
@@ -147,3 +169,29 @@ export function deliverableFileName(
  * edited data plus their differences, and a Cosmos DB item is capped at 2 MB.
  */
 export const maxWorkflowDataBytes = 512 * 1024;
+
+/** Cosmos DB refuses an item over 2 MB (its JSON as stored, system properties included). */
+export const cosmosItemLimitBytes = 2 * 1024 * 1024;
+/** Room left in an item for its ids, preferences, metrics and Cosmos's own properties. */
+const stage2OverheadBytes = 64 * 1024;
+
+/**
+ * A stage 2 record holds the original data, the edited data and a change per differing leaf:
+ * each part can be under 512 KiB while the whole passes Cosmos's item limit. Checked when the
+ * edits arrive, so a user is told before any work starts (in Azure the write would fail later).
+ */
+export function assertStage2Fits(original: Json, modified: Json): void {
+  const changes = detectChanges(original, modified);
+  const size =
+    Buffer.byteLength(JSON.stringify(original)) +
+    Buffer.byteLength(JSON.stringify(modified)) +
+    Buffer.byteLength(JSON.stringify(changes));
+  const limit = cosmosItemLimitBytes - stage2OverheadBytes;
+  if (size > limit) {
+    throw new AppError(
+      'payload_too_large',
+      `The edits cannot be recorded: the original data, the edited data and their ${changes.counts.total} differences come to ${size} bytes, and a stage 2 record holds at most ${limit} (Cosmos DB's 2 MB item limit). Send fewer changes or smaller data.`,
+      [{ field: 'data', message: `original + edited + differences at most ${limit} bytes as JSON` }],
+    );
+  }
+}

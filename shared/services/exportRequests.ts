@@ -1,22 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { OrchestrationControl } from '../ports/orchestration';
-import { AppError, conflict, unavailable } from '../core/errors';
+import { AppError, conflict, isErrorCode, unavailable } from '../core/errors';
 import type { Caller } from '../core/identity';
 import { waitFor } from '../core/wait';
 import type { Json } from '../domain/changes';
 import {
+  assertStage2Fits,
+  editsId,
   maxWorkflowDataBytes,
   type DeliverableFormat,
   type DeliverableInfo,
+  type EditsRecord,
   type UserModifications,
   type UserPreferences,
   type WorkflowHeader,
 } from '../domain/exportRecords';
 import type { AiSummary } from '../domain/summary';
 import type { TemplateCustomization, TemplateName } from '../domain/templates';
+import type { OrchestrationControl } from '../ports/orchestration';
+import {
+  exportWorkflow,
+  type EditsSubmitted,
+  type WorkflowInput,
+} from '../workflows/exportWorkflowDefinition';
 import type { DocumentsService } from './documents';
-import type { ExportTrackingStore } from './exportTracking';
-import { exportWorkflow, type WorkflowStart } from '../workflows/exportWorkflowDefinition';
+import { alreadySubmitted, type ExportTrackingStore } from './exportTracking';
 
 export interface ReviewRequest {
   format?: DeliverableFormat;
@@ -57,9 +64,30 @@ function assertDataSize(data: Json): void {
   }
 }
 
+function modificationsOf(request: EditsRequest, now: Date): UserModifications {
+  return {
+    data: request.data,
+    preferences: {
+      format: request.format,
+      document_template: request.document_template,
+      ...(request.transformation_instructions !== undefined
+        ? { transformation_instructions: request.transformation_instructions }
+        : {}),
+      ...(request.template_customization ? { template_customization: request.template_customization } : {}),
+    },
+    ...(request.editing_started_at ? { editing_started_at: request.editing_started_at } : {}),
+    ...(request.edit_count !== undefined ? { edit_count: request.edit_count } : {}),
+    received_at: now.toISOString(),
+  };
+}
+
+/** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
+type HeaderChoices = Pick<WorkflowHeader, 'format' | 'document_template' | 'regenerated_from' | 'edits_id'>;
+
 /**
  * What the export endpoints do: start and drive `exportWorkflow`, waiting a bounded time for it.
- * `control` is the calling invocation's Durable client.
+ * `control` is the calling invocation's Durable client. The user's data goes to Cosmos first;
+ * the orchestration only ever receives ids.
  */
 export class ExportRequests {
   constructor(private readonly deps: Dependencies) {}
@@ -73,7 +101,7 @@ export class ExportRequests {
   ): Promise<ReviewOutcome> {
     await this.requireExtracted(caller, documentId);
     const workflowId = randomUUID();
-    await this.start(control, caller, workflowId, { document_id: documentId, ...request });
+    await this.start(control, caller, workflowId, documentId, request);
     const reviewed = await this.awaitRuntime(
       control,
       workflowId,
@@ -86,7 +114,11 @@ export class ExportRequests {
       : { kind: 'pending', workflow_id: workflowId };
   }
 
-  /** Phase 2: the user's edits for a waiting workflow, or a new workflow run through all stages. */
+  /**
+   * Phase 2: the user's edits for a waiting workflow, or a new workflow run through all stages.
+   * Runs once per workflow: the edits claim the header with a conditional write, so of two
+   * simultaneous submits one wins and the other is told (409 `already_submitted`).
+   */
   async submitEdits(
     control: OrchestrationControl,
     caller: Caller,
@@ -95,42 +127,39 @@ export class ExportRequests {
     now: Date,
   ): Promise<DeliverableOutcome> {
     assertDataSize(request.data);
-    const modifications: UserModifications = {
-      data: request.data,
-      preferences: {
-        format: request.format,
-        document_template: request.document_template,
-        ...(request.transformation_instructions !== undefined
-          ? { transformation_instructions: request.transformation_instructions }
-          : {}),
-        ...(request.template_customization ? { template_customization: request.template_customization } : {}),
-      },
-      ...(request.editing_started_at ? { editing_started_at: request.editing_started_at } : {}),
-      ...(request.edit_count !== undefined ? { edit_count: request.edit_count } : {}),
-      received_at: now.toISOString(),
-    };
-    let workflowId = request.export_workflow_id;
-    if (workflowId) {
-      const header = await this.deps.tracking.ownedHeader(caller, workflowId);
-      if (header.document_id !== documentId)
-        throw conflict(`Workflow ${workflowId} belongs to another document.`);
-      if (header.status !== 'awaiting_user_review') {
-        throw conflict(
-          `Workflow ${workflowId} is ${header.status}; edits are only taken while it awaits review.`,
-        );
-      }
-    } else {
-      await this.requireExtracted(caller, documentId);
-      workflowId = randomUUID();
-      await this.start(control, caller, workflowId, {
-        document_id: documentId,
+    const modifications = modificationsOf(request, now);
+    const workflowId = request.export_workflow_id;
+    if (!workflowId) {
+      const document = await this.requireExtracted(caller, documentId);
+      assertStage2Fits(document.extracted_data ?? {}, request.data);
+      return this.startWithEdits(control, caller, documentId, modifications, {
         format: request.format,
         document_template: request.document_template,
       });
     }
-    // Raised right after the start when there was no workflow yet: Durable keeps an event that
-    // arrives before the orchestration waits for it.
-    await control.raise(workflowId, exportWorkflow.events.userModifications, modifications);
+
+    const header = await this.deps.tracking.ownedHeader(caller, workflowId);
+    if (header.document_id !== documentId)
+      throw conflict(`Workflow ${workflowId} belongs to another document.`);
+    if (header.edits_id) throw alreadySubmitted(workflowId);
+    if (header.status !== 'awaiting_user_review') {
+      throw conflict(
+        `Workflow ${workflowId} is ${header.status}; edits are only taken while it awaits review.`,
+      );
+    }
+    const stage1 = await this.deps.tracking.stage(caller.email, workflowId, 1);
+    assertStage2Fits(stage1?.original_extracted_data ?? {}, request.data);
+
+    const edits = await this.saveEdits(caller, header, modifications);
+    try {
+      await this.deps.tracking.claimEdits(header, edits.id);
+    } catch (error) {
+      await this.deps.tracking.deleteEdits(caller.email, edits.id);
+      throw error;
+    }
+    await control.raise(workflowId, exportWorkflow.events.userModifications, {
+      edits_id: edits.id,
+    } satisfies EditsSubmitted);
     return this.awaitDeliverable(control, caller, workflowId);
   }
 
@@ -149,19 +178,17 @@ export class ExportRequests {
     await this.deps.documents.get(caller, header.document_id);
     const preferences: UserPreferences = { ...stage2.user_preferences, ...overrides };
     if (preferences.document_template !== 'custom') delete preferences.template_customization;
-    const workflowId = randomUUID();
-    await this.start(control, caller, workflowId, {
-      document_id: header.document_id,
-      format: preferences.format,
-      document_template: preferences.document_template,
-      regenerated_from: sourceId,
-    });
-    await control.raise(workflowId, exportWorkflow.events.userModifications, {
-      data: stage2.modified_data,
-      preferences,
-      received_at: now.toISOString(),
-    } satisfies UserModifications);
-    return this.awaitDeliverable(control, caller, workflowId);
+    return this.startWithEdits(
+      control,
+      caller,
+      header.document_id,
+      { data: stage2.modified_data, preferences, received_at: now.toISOString() },
+      {
+        format: preferences.format,
+        document_template: preferences.document_template,
+        regenerated_from: sourceId,
+      },
+    );
   }
 
   /** The workflow's header, once it has a deliverable to download. */
@@ -175,27 +202,99 @@ export class ExportRequests {
     return { ...header, deliverable: header.deliverable };
   }
 
+  /** A new workflow whose edits are known from the start: its header is claimed when it is created. */
+  private async startWithEdits(
+    control: OrchestrationControl,
+    caller: Caller,
+    documentId: string,
+    modifications: UserModifications,
+    choices: HeaderChoices,
+  ): Promise<DeliverableOutcome> {
+    const workflowId = randomUUID();
+    const edits = await this.saveEdits(
+      caller,
+      { export_workflow_id: workflowId, document_id: documentId },
+      modifications,
+    );
+    await this.start(control, caller, workflowId, documentId, { ...choices, edits_id: edits.id });
+    // Raised right after the start: Durable keeps an event that arrives before the orchestration waits for it.
+    await control.raise(workflowId, exportWorkflow.events.userModifications, {
+      edits_id: edits.id,
+    } satisfies EditsSubmitted);
+    return this.awaitDeliverable(control, caller, workflowId);
+  }
+
+  private saveEdits(
+    caller: Caller,
+    workflow: Pick<WorkflowHeader, 'export_workflow_id' | 'document_id'>,
+    modifications: UserModifications,
+  ): Promise<EditsRecord> {
+    const record: EditsRecord = {
+      id: editsId(workflow.export_workflow_id, randomUUID()),
+      type: 'edits',
+      owner_email: caller.email,
+      ...(caller.oid ? { owner_oid: caller.oid } : {}),
+      document_id: workflow.document_id,
+      export_workflow_id: workflow.export_workflow_id,
+      stage: 2,
+      status: 'awaiting_final_processing',
+      timestamp: modifications.received_at,
+      modifications,
+    };
+    return this.deps.tracking.save(record).then(() => record);
+  }
+
+  /**
+   * Records the workflow's header (status `pending`) and only then starts its orchestration, so
+   * the status link handed out answers from the first moment.
+   */
   private async start(
     control: OrchestrationControl,
     caller: Caller,
     workflowId: string,
-    input: Omit<WorkflowStart, 'export_workflow_id' | 'owner' | 'started_at'>,
+    documentId: string,
+    choices: HeaderChoices,
   ) {
     const owner = caller.oid ? { email: caller.email, oid: caller.oid } : { email: caller.email };
-    await control.start(exportWorkflow.name, workflowId, {
+    const now = new Date().toISOString();
+    await this.deps.tracking.createHeader({
+      id: workflowId,
+      type: 'workflow',
+      owner_email: owner.email,
+      ...(owner.oid ? { owner_oid: owner.oid } : {}),
+      document_id: documentId,
       export_workflow_id: workflowId,
-      owner,
-      ...input,
+      stage: 1,
+      status: 'pending',
+      timestamp: now,
+      created_at: now,
+      updated_at: now,
+      ...Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined)),
     });
+    try {
+      await control.start(exportWorkflow.name, workflowId, {
+        export_workflow_id: workflowId,
+        owner,
+        document_id: documentId,
+      } satisfies WorkflowInput);
+    } catch (error) {
+      // Never leave a pending header that nothing drives: it says why it stopped.
+      await this.deps.tracking.updateHeader(owner.email, workflowId, () => ({
+        status: 'failed',
+        error_message: 'The export could not be started; try again.',
+      }));
+      throw error;
+    }
   }
 
-  private async requireExtracted(caller: Caller, documentId: string): Promise<void> {
+  private async requireExtracted(caller: Caller, documentId: string) {
     const document = await this.deps.documents.get(caller, documentId);
     if (document.status !== 'extracted') {
       throw conflict(
         `Document ${documentId} has no extracted data yet: POST /api/v1/docs/${documentId}/extract first.`,
       );
     }
+    return document;
   }
 
   private async awaitDeliverable(
@@ -206,6 +305,8 @@ export class ExportRequests {
     const finished = await this.awaitRuntime(control, workflowId, () => false);
     const header = finished ? await this.deps.tracking.header(caller.email, workflowId) : undefined;
     await this.failIfFailed(caller, workflowId, header);
+    if (header?.status === 'expired')
+      throw conflict(`Workflow ${workflowId} expired before the edits arrived; start a new export.`);
     return header?.status === 'completed' && header.deliverable
       ? { kind: 'file', workflow_id: workflowId, deliverable: header.deliverable }
       : { kind: 'pending', workflow_id: workflowId };
@@ -232,15 +333,15 @@ export class ExportRequests {
     );
   }
 
-  /** A workflow that failed for good answers 503 with its recorded reason. */
+  /**
+   * A workflow that failed for good says why: a permanent fault (too large, refused) with its own
+   * code and status, anything else as 503 with the recorded reason.
+   */
   private async failIfFailed(caller: Caller, workflowId: string, header?: WorkflowHeader): Promise<void> {
     const current = header ?? (await this.deps.tracking.header(caller.email, workflowId));
-    if (current?.status === 'failed') {
-      throw unavailable(
-        'The export',
-        30,
-        `Export ${workflowId} failed: ${current.error_message ?? 'see the workflow record'}`,
-      );
-    }
+    if (current?.status !== 'failed') return;
+    const reason = `Export ${workflowId} failed: ${current.error_message ?? 'see the workflow record'}`;
+    if (current.error_code && isErrorCode(current.error_code)) throw new AppError(current.error_code, reason);
+    throw unavailable('The export', 30, reason);
   }
 }

@@ -9,7 +9,6 @@ import {
   type Stage1Record,
   type Stage2Record,
   type Stage3Record,
-  type UserModifications,
   type WorkflowHeader,
   type WorkflowStatus,
 } from '../domain/exportRecords';
@@ -59,38 +58,23 @@ export class ExportStagesService {
     };
   }
 
+  /** Header writes are conditional on what was read: a submit's claim is never overwritten. */
   private async updateHeader(
     owner: Owner,
     workflowId: string,
     changes: Partial<WorkflowHeader> & { status: WorkflowStatus },
   ): Promise<void> {
-    const header = await this.tracking.header(owner.email, workflowId);
-    if (!header) throw new Error(`Workflow ${workflowId} has no header record.`);
-    await this.tracking.save({ ...header, ...changes, updated_at: new Date().toISOString() });
-  }
-
-  /** The workflow's header item as stage 1 first records it. */
-  private newHeader(start: WorkflowStart): WorkflowHeader {
-    return {
-      id: start.export_workflow_id,
-      type: 'workflow',
-      ...this.base(start),
-      stage: 1,
-      status: 'awaiting_user_review',
-      timestamp: start.started_at,
-      created_at: start.started_at,
-      ...(start.format ? { format: start.format } : {}),
-      ...(start.document_template ? { document_template: start.document_template } : {}),
-      ...(start.regenerated_from ? { regenerated_from: start.regenerated_from } : {}),
-    };
+    await this.tracking.updateHeader(owner.email, workflowId, () => changes);
   }
 
   /** Stage 1: the AI summary of the extracted data; the workflow then awaits the user's review. */
   async recordInitialSummary(start: WorkflowStart): Promise<Stage1Outcome> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
-    if (existing) return { stage_1_id: existing.id, completed_at: existing.timestamp };
+    if (existing) {
+      await this.headerAwaitsReview(start);
+      return { stage_1_id: existing.id, completed_at: existing.timestamp };
+    }
 
-    const header = this.newHeader(start);
     const document = await this.documents.get(start.owner, start.document_id);
     const data = document.extracted_data ?? {};
     const run = await this.ai.summarize({
@@ -118,16 +102,22 @@ export class ExportStagesService {
       ai_summary: run.result,
       ai_metadata: run.metadata,
     };
-    // The header goes first so a stage never exists without its workflow.
-    await this.tracking.save({ ...header, updated_at: now });
     await this.tracking.save(stage1);
+    await this.headerAwaitsReview(start);
     return { stage_1_id: stage1.id, completed_at: now };
+  }
+
+  /** The header (written before the orchestration started) moves on from `pending`, never back. */
+  private async headerAwaitsReview(start: WorkflowStart): Promise<void> {
+    await this.tracking.updateHeader(start.owner.email, start.export_workflow_id, (header) =>
+      header.status === 'pending' ? { stage: 1, status: 'awaiting_user_review' } : undefined,
+    );
   }
 
   /** Stage 2: the user's edits, diffed against the original, and their preferences. */
   async recordUserModifications(
     start: WorkflowStart,
-    modifications: UserModifications,
+    editsId: string,
   ): Promise<{ stage_2_id: string; completed_at: string }> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
     if (existing) {
@@ -141,6 +131,10 @@ export class ExportStagesService {
       return { stage_2_id: existing.id, completed_at: existing.timestamp };
     }
     const stage1 = await this.requireStage1(start);
+    const edits = await this.tracking.edits(start.owner.email, editsId);
+    if (!edits || edits.export_workflow_id !== start.export_workflow_id)
+      throw new AppError('not_found', `Workflow ${start.export_workflow_id} has no edits ${editsId}.`);
+    const modifications = edits.modifications;
     const now = new Date().toISOString();
     const stage2: Stage2Record = {
       id: stageId(start.export_workflow_id, 2),
@@ -161,6 +155,8 @@ export class ExportStagesService {
       },
     };
     await this.tracking.save(stage2);
+    // Stage 2 now holds the edits; the submitted copy goes (a retry finds stage 2 above).
+    await this.tracking.deleteEdits(start.owner.email, editsId);
     await this.updateHeader(start.owner, start.export_workflow_id, {
       stage: 2,
       status: 'awaiting_final_processing',
@@ -270,16 +266,12 @@ export class ExportStagesService {
     await this.updateHeader(start.owner, start.export_workflow_id, { status: 'expired' });
   }
 
-  /** An activity failed for good: the workflow says so, readably. */
-  async markFailed(start: WorkflowStart, message: string): Promise<void> {
-    const header =
-      (await this.tracking.header(start.owner.email, start.export_workflow_id)) ?? this.newHeader(start);
-    // Written even when stage 1 never finished, so the status link the caller got answers.
-    await this.tracking.save({
-      ...header,
+  /** An activity failed for good: the workflow says so, readably, with the fault's code if known. */
+  async markFailed(start: WorkflowStart, message: string, code?: string): Promise<void> {
+    await this.updateHeader(start.owner, start.export_workflow_id, {
       status: 'failed',
       error_message: message.slice(0, 2000),
-      updated_at: new Date().toISOString(),
+      ...(code ? { error_code: code } : {}),
     });
   }
 

@@ -1,7 +1,9 @@
-import type { OwnedRecord, QueryParameter, RecordStore } from '../ports/records';
+import { AppError } from '../core/errors';
 import type { Caller } from '../core/identity';
+import type { OwnedRecord, QueryParameter, RecordStore } from '../ports/records';
 import {
   stageId,
+  type EditsRecord,
   type StageRecord,
   type TrackingRecord,
   type WorkflowHeader,
@@ -10,6 +12,12 @@ import {
 import { callerPage, callerRecord } from './callerRecords';
 
 type Stored = TrackingRecord & OwnedRecord;
+
+export const alreadySubmitted = (workflowId: string) =>
+  new AppError(
+    'already_submitted',
+    `Workflow ${workflowId} already took its edits; phase 2 runs once per workflow. Start a new export or regenerate this one.`,
+  );
 
 export interface HistoryFilter {
   limit: number;
@@ -25,6 +33,68 @@ export class ExportTrackingStore {
   /** Upsert: ids are deterministic, so writing again (a retried activity) replaces, never duplicates. */
   save(record: TrackingRecord): Promise<TrackingRecord> {
     return this.items.upsert(record);
+  }
+
+  /** The header of a new workflow; its id is new, so an existing one is a bug (409). */
+  createHeader(header: WorkflowHeader): Promise<TrackingRecord> {
+    return this.items.create(header);
+  }
+
+  /**
+   * Changes the header by a write conditional on what was read, reading again when another
+   * writer got in between: concurrent writers (a submit's claim, an activity) never undo each
+   * other. `change` returns undefined to leave the header as it is.
+   */
+  async updateHeader(
+    owner: string,
+    workflowId: string,
+    change: (header: WorkflowHeader) => Partial<WorkflowHeader> | undefined,
+  ): Promise<WorkflowHeader> {
+    for (let attempt = 1; ; attempt++) {
+      const header = await this.header(owner, workflowId);
+      if (!header) throw new Error(`Workflow ${workflowId} has no header record.`);
+      const changes = change(header);
+      if (!changes) return header;
+      try {
+        const saved = await this.items.replaceIfUnchanged({
+          ...header,
+          ...changes,
+          updated_at: new Date().toISOString(),
+        });
+        return saved as WorkflowHeader;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'conflict') || attempt === 5) throw error;
+      }
+    }
+  }
+
+  /**
+   * Phase 2 runs once per workflow: the first submit's edits claim the header, conditional on the
+   * state it was read in. A submit that finds it claimed, or loses the race, is refused.
+   */
+  async claimEdits(header: WorkflowHeader, editsId: string): Promise<void> {
+    const refused = () => alreadySubmitted(header.export_workflow_id);
+    if (header.edits_id) throw refused();
+    try {
+      await this.items.replaceIfUnchanged({
+        ...header,
+        edits_id: editsId,
+        updated_at: new Date().toISOString(),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'conflict') throw refused();
+      throw error;
+    }
+  }
+
+  async edits(owner: string, id: string): Promise<EditsRecord | undefined> {
+    const item = await this.items.read(owner, id);
+    return item?.type === 'edits' ? item : undefined;
+  }
+
+  /** Removes edits that lost the claim, so nothing of them stays behind. */
+  async deleteEdits(owner: string, id: string): Promise<void> {
+    await this.items.delete(owner, id);
   }
 
   async header(owner: string, workflowId: string): Promise<WorkflowHeader | undefined> {

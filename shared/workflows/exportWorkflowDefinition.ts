@@ -1,5 +1,4 @@
-import type { DeliverableFormat, Owner } from '../domain/exportRecords';
-import type { TemplateCustomization, TemplateName } from '../domain/templates';
+import type { Owner } from '../domain/exportRecords';
 import { activityRetry } from './retry';
 
 /**
@@ -22,17 +21,21 @@ export const exportWorkflow = {
   retry: activityRetry(),
 } as const;
 
-/** What starts a workflow; it travels as the orchestration input. */
+/**
+ * What starts a workflow; it travels as the orchestration input, so it holds ids only. Everything
+ * the user chose lives in the workflow's header record, written before the orchestration starts.
+ */
 export interface WorkflowStart {
   export_workflow_id: string;
   owner: Owner;
   document_id: string;
-  format?: DeliverableFormat;
-  document_template?: TemplateName;
-  template_customization?: TemplateCustomization;
-  regenerated_from?: string;
   /** When the workflow started, from the orchestration clock (deterministic on replay). */
   started_at: string;
+}
+
+/** The `UserModifications` event: a reference to the edits item, never the data itself. */
+export interface EditsSubmitted {
+  edits_id: string;
 }
 
 /** The start as the orchestration receives it; `started_at` comes from the orchestration clock. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import '../../../functions/exportWorkflow';
 import { orchestrationControl } from '../../../shared/adapters/durable';
 import { readyServices } from '../../../shared/app/compositionRoot';
@@ -16,20 +15,28 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
+/** The export endpoints' service on this harness; a short wait, since the test drives the runtime. */
+async function exportRequests() {
+  const services = await readyServices();
+  const requests = new ExportRequests({
+    documents: services.documents,
+    tracking: services.exportTracking,
+    waitLimitMs: 50,
+  });
+  return { services, requests, control: orchestrationControl(harness.client) };
+}
+
 describe('exportWorkflow review window', () => {
   it('when 30 days pass without edits, then the workflow is recorded expired and later edits are refused with 409', async () => {
-    const services = await readyServices();
+    const { services, requests, control } = await exportRequests();
     const caller = { email: newUser('ivy') };
     const document = await services.documents.createFromData(caller, {
       file_name: 'po.json',
       document_type: 'purchase_order',
       extracted_data: { po: 'PO-1', total: 5 },
     });
-    const workflowId = randomUUID();
-    await harness.client.startNew('exportWorkflow', {
-      instanceId: workflowId,
-      input: { export_workflow_id: workflowId, owner: caller, document_id: document.document_id },
-    });
+    const review = await requests.startReview(control, caller, document.document_id, {});
+    const workflowId = review.workflow_id;
     await harness.settle();
     expect((await services.exportTracking.header(caller.email, workflowId))?.status).toBe(
       'awaiting_user_review',
@@ -45,13 +52,8 @@ describe('exportWorkflow review window', () => {
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.output).toEqual({ status: 'expired' });
 
-    const requests = new ExportRequests({
-      documents: services.documents,
-      tracking: services.exportTracking,
-      waitLimitMs: 1000,
-    });
     const late = requests.submitEdits(
-      orchestrationControl(harness.client),
+      control,
       caller,
       document.document_id,
       {
@@ -66,24 +68,24 @@ describe('exportWorkflow review window', () => {
   });
 
   it('when edits arrive within the window, then the timer is cancelled and the workflow completes', async () => {
-    const services = await readyServices();
+    const { services, requests, control } = await exportRequests();
     const caller = { email: newUser('jon') };
     const document = await services.documents.createFromData(caller, {
       file_name: 'r.json',
       document_type: 'receipt',
       extracted_data: { total: 9 },
     });
-    const workflowId = randomUUID();
-    await harness.client.startNew('exportWorkflow', {
-      instanceId: workflowId,
-      input: { export_workflow_id: workflowId, owner: caller, document_id: document.document_id },
-    });
+    const review = await requests.startReview(control, caller, document.document_id, {});
+    const workflowId = review.workflow_id;
     await harness.settle();
-    await harness.client.raiseEvent(workflowId, 'UserModifications', {
-      data: { total: 10 },
-      preferences: { format: 'json', document_template: 'standard' },
-      received_at: new Date().toISOString(),
-    });
+    const submitted = await requests.submitEdits(
+      control,
+      caller,
+      document.document_id,
+      { export_workflow_id: workflowId, format: 'json', data: { total: 10 }, document_template: 'standard' },
+      new Date(),
+    );
+    expect(submitted).toEqual({ kind: 'pending', workflow_id: workflowId });
     await harness.settle();
     expect(harness.runtime.pendingTimers(workflowId)).toEqual([]);
     expect((await harness.client.getStatus(workflowId)).runtimeStatus).toBe('Completed');

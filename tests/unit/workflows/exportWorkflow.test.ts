@@ -6,11 +6,8 @@ const { activities, events } = exportWorkflow;
 const startedAt = new Date('2026-03-01T09:00:00.000Z');
 const input = { export_workflow_id: 'wf-1', owner: { email: 'ana@example.com' }, document_id: 'doc-1' };
 const start = { ...input, started_at: startedAt.toISOString() };
-const edits = {
-  data: { invoice_id: 'INV-1', total: 12 },
-  preferences: { format: 'csv', document_template: 'standard' },
-  received_at: '2026-03-02T10:00:00.000Z',
-};
+/** The event names the edits item; the data itself never enters the history. */
+const edits = { edits_id: 'wf-1:edits:e1' };
 
 const named = (actions: Action[], name: string) => actions.filter((a) => a.functionName === name);
 const last = (actions: Action[]) => actions.at(-1);
@@ -96,7 +93,7 @@ describe('exportWorkflow orchestrator', () => {
     expect(last(stage2.actions)).toEqual(
       expect.objectContaining({
         functionName: activities.recordUserModifications,
-        input: { start, modifications: edits },
+        input: { start, edits_id: edits.edits_id },
       }),
     );
     expect(
@@ -114,14 +111,13 @@ describe('exportWorkflow orchestrator', () => {
       expect.objectContaining({ functionName: activities.produceDeliverable, input: start }),
     );
 
-    const deliverable = { file_name: 'invoice.csv', sha256: 'ab' };
     history
       .scheduled(stage2Id + 1, activities.produceDeliverable)
       .nextEpisode()
-      .completed(stage2Id + 1, deliverable);
+      .completed(stage2Id + 1, { stage_3_id: 'wf-1:3' });
     const done = await replay(history);
     expect(done.isDone).toBe(true);
-    expect(done.output).toEqual({ status: 'completed', deliverable });
+    expect(done.output).toEqual({ status: 'completed', stage_3_id: 'wf-1:3' });
     expect(done.customStatus).toEqual({ stage: 3, status: 'completed' });
     expect(named(done.actions, activities.markExpired)).toHaveLength(0);
   });
@@ -150,6 +146,20 @@ describe('exportWorkflow orchestrator', () => {
     expect(done.isDone).toBe(true);
     expect(done.output).toEqual({ status: 'expired' });
     expect(done.customStatus).toEqual({ stage: 1, status: 'expired' });
+  });
+
+  it('when an activity reports a permanent fault, then it fails at once with that code, without retries', async () => {
+    const history = new History(exportWorkflow.name, startedAt, input)
+      .scheduled(0, activities.recordInitialSummary)
+      .nextEpisode()
+      .completed(0, { permanent_failure: { code: 'payload_too_large', message: 'too big for Cosmos' } });
+    const run = await replay(history);
+    expect(last(run.actions)).toEqual(
+      expect.objectContaining({
+        functionName: activities.markFailed,
+        input: { start, message: 'too big for Cosmos', code: 'payload_too_large' },
+      }),
+    );
   });
 
   it('when stage 1 fails on every attempt, then it records the failure with the reason and fails', async () => {
@@ -191,7 +201,7 @@ describe('exportWorkflow orchestrator', () => {
     expect(last(run.actions)).toEqual(
       expect.objectContaining({
         functionName: activities.recordUserModifications,
-        input: { start, modifications: edits },
+        input: { start, edits_id: edits.edits_id },
       }),
     );
     expect(named(run.actions, activities.markExpired)).toHaveLength(0);
