@@ -1,7 +1,7 @@
 import { CosmosClient, type Container, type ContainerDefinition } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
-import { AppError, conflict, ensureError, unavailable } from '../core/errors';
+import { AppError, conflict, ensureError, invalidRequest, unavailable } from '../core/errors';
 import type { OwnedQuery, OwnedRecord, Page, QueryParameter, RecordStore } from '../ports/records';
 
 export const containerNames = ['documents', 'export_tracking', 'export_jobs', 'export_schedules'] as const;
@@ -149,7 +149,14 @@ export class OwnedContainer<T extends OwnedRecord> implements RecordStore<T> {
         .fetchNext();
       return { items: page.resources, continuation: page.continuationToken ?? undefined };
     } catch (thrown) {
-      throw mapCosmosError(thrown);
+      const mapped = mapCosmosError(thrown);
+      // The token is the one thing in a query a client chose: one Cosmos cannot read is theirs to fix.
+      if (options.continuation !== undefined && !(mapped instanceof AppError)) {
+        throw invalidRequest('The continuation token is not valid.', [
+          { field: 'continuation', message: 'not a token this API issued' },
+        ]);
+      }
+      throw mapped;
     }
   }
 

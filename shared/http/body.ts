@@ -1,14 +1,67 @@
 import type { HttpRequest } from '@azure/functions';
-import { AppError } from '../core/errors';
+import { AppError, invalidRequest } from '../core/errors';
 
-/** The raw body, refused with 413 before or while reading once it passes `maxBytes`. */
+/**
+ * Largest JSON body any route takes: phase 2 carries at most 512 KiB of data, plus its
+ * preferences and instructions. Checked before and while reading, never after parsing.
+ */
+export const maxJsonBodyBytes = 1024 * 1024;
+/** Deepest nesting a JSON body may have: deeper documents are not data anyone exports. */
+export const maxJsonDepth = 64;
+
+/**
+ * The raw body, refused with 413 as soon as it passes `maxBytes`: at once when its
+ * `Content-Length` says so, otherwise while it streams in (chunked bodies).
+ */
 export async function readBytes(http: HttpRequest, maxBytes: number): Promise<Buffer> {
   const tooLarge = () => new AppError('payload_too_large', `The body exceeds the ${maxBytes}-byte limit.`);
   const declared = Number(http.headers.get('content-length') ?? 0);
   if (declared > maxBytes) throw tooLarge();
-  const bytes = Buffer.from(await http.arrayBuffer());
-  if (bytes.length > maxBytes) throw tooLarge();
-  return bytes;
+  if (!http.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = http.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** How deep a parsed JSON value nests, walked without recursion (a deep value cannot blow the stack). */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+  }
+  return deepest;
+}
+
+/** Parses a JSON body: malformed or too deeply nested is a 400, before any schema sees it. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw invalidRequest('The body is not valid JSON.');
+  }
+  if (nestingDepth(body, maxJsonDepth) > maxJsonDepth) {
+    throw invalidRequest(`The body nests deeper than ${maxJsonDepth} levels.`, [
+      { message: `at most ${maxJsonDepth} levels of objects and arrays` },
+    ]);
+  }
+  return body;
 }
 
 /** The media type without parameters, lower-cased. */

@@ -3,7 +3,7 @@ import { AppError, invalidRequest } from '../core/errors';
 import type { Json } from '../domain/changes';
 import { maxWorkflowDataBytes } from '../domain/exportRecords';
 import { uploadKind } from '../services/extraction';
-import { mediaType, readBytes } from './body';
+import { maxJsonBodyBytes, mediaType, parseJsonBody, readBytes } from './body';
 import { readQuery } from './endpoint';
 import { createDocumentBody, uploadQuery } from './schemas';
 
@@ -16,7 +16,6 @@ export type NewDocumentInput =
  * (so a JSON *file* upload is told apart from a JSON *body* by the query string).
  */
 export async function readNewDocument(http: HttpRequest, maxBytes: number): Promise<NewDocumentInput> {
-  const bytes = await readBytes(http, maxBytes);
   const type = mediaType(http);
 
   if (!http.query.has('file_name')) {
@@ -26,13 +25,8 @@ export async function readNewDocument(http: HttpRequest, maxBytes: number): Prom
         'Send JSON with extracted_data, or a file with ?file_name=.',
       );
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      throw invalidRequest('The body is not valid JSON.');
-    }
-    const input = createDocumentBody.parse(body);
+    const bytes = await readBytes(http, maxJsonBodyBytes);
+    const input = createDocumentBody.parse(parseJsonBody(bytes));
     if (bytes.length > maxWorkflowDataBytes) {
       throw new AppError(
         'payload_too_large',
@@ -48,6 +42,7 @@ export async function readNewDocument(http: HttpRequest, maxBytes: number): Prom
       { field: 'content-type', message: 'use application/pdf, image/*, text/csv, application/json or XLSX' },
     ]);
   }
+  const bytes = await readBytes(http, maxBytes);
   if (bytes.length === 0) throw invalidRequest('The uploaded file is empty.');
   return { kind: 'upload', ...readQuery(http, uploadQuery), bytes, content_type: type };
 }

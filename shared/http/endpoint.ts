@@ -6,7 +6,7 @@ import { resolveCaller, type Caller } from '../core/identity';
 import { logEvent } from '../core/log';
 import { appServices, orchestrationFor, readyServices, type AppServices } from '../app/compositionRoot';
 import type { OrchestrationControl } from '../ports/orchestration';
-import { mediaType } from './body';
+import { maxJsonBodyBytes, mediaType, parseJsonBody, readBytes } from './body';
 
 /** What an HTTP function's body works with. */
 export interface ApiRequest<P extends string = never> {
@@ -134,13 +134,7 @@ export async function readJson<S extends z.ZodType>(http: HttpRequest, schema: S
   if (type && type !== 'application/json' && !type.endsWith('+json')) {
     throw new AppError('unsupported_media_type', `Send the body as application/json, not ${type}.`);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(await http.text());
-  } catch {
-    throw invalidRequest('The body is not valid JSON.');
-  }
-  return validateBody(schema, body);
+  return validateBody(schema, parseJsonBody(await readBytes(http, maxJsonBodyBytes)));
 }
 
 /** Validates an already-parsed body; violations are 400s naming each field. */
