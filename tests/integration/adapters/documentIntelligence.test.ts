@@ -1,10 +1,12 @@
 import * as XLSX from 'xlsx';
 import { DocumentIntelligenceExtractor } from '../../../shared/adapters/documentIntelligence';
+import { ZipArchive } from '../../../shared/formats/xlsx/zipArchive';
 import { ExtractionService, xlsxContentType } from '../../../shared/services/extraction';
 import {
   startDocumentIntelligenceServer,
   type DocumentIntelligenceServer,
 } from '../../support/documentIntelligenceServer';
+import { readZip } from '../../unit/formats/helpers/zipReader';
 
 let server: DocumentIntelligenceServer;
 let extraction: ExtractionService;
@@ -55,9 +57,9 @@ describe('extraction with Document Intelligence', () => {
 describe('local extraction', () => {
   const local = new ExtractionService(undefined);
 
-  it('when a CSV is uploaded, then rows keep numbers as numbers', async () => {
+  it('when a CSV is uploaded, then numbers that print back the same are numbers and the rest stays text', async () => {
     const result = await local.extract(
-      Buffer.from('\uFEFFsku,qty,note\r\nA-1,3,"a, b"\r\nB-2,5,x\r\n'),
+      Buffer.from('\uFEFFsku,qty,note\r\nA-1,3,"a, b"\r\n007,5.0,x\r\n'),
       'text/csv',
       'table',
     );
@@ -66,7 +68,7 @@ describe('local extraction', () => {
         columns: ['sku', 'qty', 'note'],
         rows: [
           { sku: 'A-1', qty: 3, note: 'a, b' },
-          { sku: 'B-2', qty: 5, note: 'x' },
+          { sku: '007', qty: '5.0', note: 'x' },
         ],
       },
       method: 'local:csv',
@@ -74,20 +76,63 @@ describe('local extraction', () => {
     });
   });
 
-  it('when an XLSX is uploaded, then every sheet is read with dates as ISO strings', async () => {
+  it('when a CSV has one column, then it is read (there is no delimiter to detect)', async () => {
+    const result = await local.extract(Buffer.from('name\nAnn\nBo\n'), 'text/csv', 'table');
+    expect(result.data).toEqual({ columns: ['name'], rows: [{ name: 'Ann' }, { name: 'Bo' }] });
+  });
+
+  it('when a CSV repeats a header or a row runs past it, then every cell keeps a column of its own', async () => {
+    const result = await local.extract(Buffer.from('amount,amount\n1,2,3\n'), 'text/csv', 'table');
+    expect(result.data).toEqual({
+      columns: ['amount', 'amount_2', 'column_3'],
+      rows: [{ amount: 1, amount_2: 2, column_3: 3 }],
+    });
+  });
+
+  it('when an XLSX date cell is read, then it is the calendar date the sheet shows, with no timezone', async () => {
     const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(
-      book,
-      XLSX.utils.json_to_sheet([{ id: 1, when: new Date(Date.UTC(2026, 0, 2)) }]),
-      'Orders',
-    );
+    // 46024 is 2026-01-02 in the 1900 date system; the format is what makes it a date.
+    const sheet = XLSX.utils.aoa_to_sheet([
+      ['id', 'when'],
+      [1, { t: 'n', v: 46024, z: 'yyyy-mm-dd' }],
+    ]);
+    XLSX.utils.book_append_sheet(book, sheet, 'Orders');
     const bytes = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
     const result = await local.extract(bytes, xlsxContentType, 'table');
-    const sheets = (result.data as { sheets: { name: string; rows: { id: number; when: string }[] }[] })
-      .sheets;
-    expect(sheets[0]?.name).toBe('Orders');
-    expect(sheets[0]?.rows[0]?.id).toBe(1);
-    expect(sheets[0]?.rows[0]?.when).toMatch(/^2026-01-0[12]T/);
+    expect(result.data).toEqual({
+      sheets: [{ name: 'Orders', columns: ['id', 'when'], rows: [{ id: 1, when: '2026-01-02' }] }],
+    });
+  });
+
+  it('when a sheet claims the whole grid but holds two cells, then only those are read, at once', async () => {
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['a'], [1]]), 'Claims');
+    const written = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+    // The sheet's <dimension> is what readers take as its range; rewrite it to all 17 billion cells.
+    const zip = new ZipArchive();
+    const parts = readZip(written).flatMap(({ name, content }) =>
+      zip.addFile(
+        name,
+        name === 'xl/worksheets/sheet1.xml'
+          ? content.toString('utf8').replace(/<dimension ref="[^"]*"\/>/, '<dimension ref="A1:XFD1048576"/>')
+          : content,
+      ),
+    );
+    const bytes = Buffer.concat([...parts, ...zip.finish()]);
+    expect(XLSX.read(bytes, { type: 'buffer' }).Sheets.Claims?.['!ref']).toBe('A1:XFD1048576');
+
+    const started = Date.now();
+    const result = await local.extract(bytes, xlsxContentType, 'table');
+    expect(result.data).toEqual({ sheets: [{ name: 'Claims', columns: ['a'], rows: [{ a: 1 }] }] });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('when a ragged CSV would spread into more empty cells than a document holds, then 413 before building them', async () => {
+    const csv = `a\n${'1\n'.repeat(100_000)}${','.repeat(100_000)}\n`;
+    await expect(local.extract(Buffer.from(csv), 'text/csv', 'table')).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringContaining('100001 rows of 100001 columns'),
+    });
   });
 
   it('when a JSON array is uploaded, then it becomes rows; a scalar is refused', async () => {
