@@ -3,7 +3,11 @@ import { DocumentIntelligenceExtractor } from '../../../shared/adapters/document
 import { ZipArchive } from '../../../shared/formats/xlsx/zipArchive';
 import { ExtractionService, xlsxContentType } from '../../../shared/services/extraction';
 import {
+  keyValueResult,
+  publishedInvoiceResult,
   startDocumentIntelligenceServer,
+  twoInvoiceResult,
+  withKeyValuePairs,
   type DocumentIntelligenceServer,
 } from '../../support/documentIntelligenceServer';
 import { readZip } from '../../unit/formats/helpers/zipReader';
@@ -30,11 +34,75 @@ describe('extraction with Document Intelligence', () => {
       CustomerName: 'MICROSOFT CORPORATION',
       InvoiceTotal: 110,
       AmountDue: 610,
-      DueDate: '2019-12-15',
+      // Dates as the invoice prints them; the service's reading is 2019-12-15.
+      DueDate: '12/15/2019',
+      InvoiceDate: '11/15/2019',
+      Locale: 'en-US',
     });
-    const items = (result.data as { Items: { Amount: number }[] }).Items;
+    const items = (result.data as { Items: { Amount: number; Date: string; Tax: string }[] }).Items;
     expect(items).toHaveLength(3);
-    expect(items[0]?.Amount).toBe(60);
+    // Tax has no number the service could read, so its printed text is kept rather than dropped.
+    expect(items[0]).toMatchObject({ Amount: 60, Date: '3/4/2021', Tax: '10%' });
+  });
+
+  it('when one file holds two invoices, then both documents are kept, each with its own fields and confidence', async () => {
+    server.answerNext(twoInvoiceResult());
+    const result = await extraction.extract(Buffer.from('%PDF-1.7 two'), 'application/pdf', 'invoice');
+    const data = result.data as {
+      documents: { doc_type: string; confidence: number; fields: { [name: string]: unknown } }[];
+    };
+    expect(Object.keys(data)).toEqual(['documents']);
+    expect(data.documents).toHaveLength(2);
+    expect(data.documents[0]).toMatchObject({
+      doc_type: 'prebuilt:invoice',
+      confidence: 1,
+      fields: { InvoiceId: 'INV-100', DueDate: '12/15/2019', AmountDue: 610, InvoiceTotal: 110 },
+    });
+    expect(data.documents[1]).toMatchObject({
+      doc_type: 'prebuilt:invoice',
+      confidence: 0.92,
+      fields: {
+        InvoiceId: 'INV-101',
+        DueDate: '01/15/2020',
+        AmountDue: { amount: 610, currency_code: 'USD', currency_symbol: '$' },
+      },
+    });
+    expect(data.documents.map((d) => (d.fields.Items as unknown[]).length)).toEqual([3, 3]);
+    // The least confident document is what the record's confidence warns about.
+    expect(result.confidence).toBe(0.92);
+  });
+
+  it('when the general model reads key-value pairs, then a key printed twice keeps both values', async () => {
+    server.answerNext(keyValueResult());
+    const result = await extraction.extract(Buffer.from('%PDF-1.7 two'), 'application/pdf', 'general');
+    expect(server.analyzedModels.at(-1)).toBe('prebuilt-document');
+    const data = result.data as { fields: unknown; tables: unknown[]; content: string };
+    expect(data.fields).toEqual({
+      'INVOICE:': ['INV-100', 'INV-101'],
+      'INVOICE DATE:': ['11/15/2019', '11/15/2019'],
+      'DUE DATE:': ['12/15/2019', '01/15/2020'],
+      'CUSTOMER ID:': ['CID-12345', 'CID-12345'],
+      TERMS: [null, null],
+    });
+    expect(data.tables).toHaveLength(6);
+    expect(data.content).toContain('INVOICE: INV-101');
+    expect(result.confidence).toBe(0.85);
+  });
+
+  it('when an invoice result also carries key-value pairs, then the document and every pair are kept', async () => {
+    server.answerNext(withKeyValuePairs(publishedInvoiceResult()));
+    const result = await extraction.extract(Buffer.from('%PDF-1.7'), 'application/pdf', 'invoice');
+    expect(result.data).toMatchObject({
+      documents: [{ doc_type: 'prebuilt:invoice', fields: { InvoiceId: 'INV-100' } }],
+      fields: {
+        'INVOICE:': 'INV-100',
+        'INVOICE DATE:': '11/15/2019',
+        'DUE DATE:': '12/15/2019',
+        'CUSTOMER ID:': 'CID-12345',
+        TERMS: null,
+      },
+    });
+    expect(result.confidence).toBe(1);
   });
 
   it('when the document type is a receipt or unknown, then the matching prebuilt model is asked', async () => {
