@@ -1,9 +1,11 @@
 import {
   AzureKeyCredential,
   DocumentAnalysisClient,
+  type AddressValue,
   type AnalyzeResult,
   type AnalyzedDocument,
   type DocumentField,
+  type DocumentKeyValuePair,
 } from '@azure/ai-form-recognizer';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
@@ -24,7 +26,13 @@ export function modelFor(documentType: string): string {
   return modelByDocumentType[documentType.toLowerCase()] ?? 'prebuilt-document';
 }
 
-/** A field as plain JSON: numbers stay numbers, dates become ISO dates, objects and arrays nest. */
+/**
+ * A field as plain JSON, keeping what the document says. Text the service normalises — dates,
+ * times, phone numbers — stays as printed (`content`: "12/15/2019", not 2019-12-15), falling back
+ * to the normalised value when there is no content. Numbers, integers and booleans are the
+ * service's values; a currency keeps its amount, code and symbol; an address its printed text;
+ * objects and arrays nest. A value the service could not type (Tax "10%") keeps its text.
+ */
 function fieldValue(field: DocumentField): Json {
   switch (field.kind) {
     case 'array':
@@ -34,53 +42,65 @@ function fieldValue(field: DocumentField): Json {
         Object.entries(field.properties ?? {}).map(([k, v]) => [k, v ? fieldValue(v) : null]),
       );
     case 'date':
-      return field.value ? field.value.toISOString().slice(0, 10) : (field.content ?? null);
+      return field.content ?? field.value?.toISOString().slice(0, 10) ?? null;
+    case 'time':
+    case 'phoneNumber':
+      return field.content ?? field.value ?? null;
     case 'currency':
       return field.value
         ? {
             amount: field.value.amount,
-            currency: field.value.currencyCode ?? field.value.currencySymbol ?? null,
+            ...(field.value.currencyCode ? { currency_code: field.value.currencyCode } : {}),
+            ...(field.value.currencySymbol ? { currency_symbol: field.value.currencySymbol } : {}),
           }
-        : null;
+        : (field.content ?? null);
     case 'address':
-      return field.content ?? null;
+      return field.content ?? (field.value ? addressParts(field.value) : null);
     case 'number':
     case 'integer':
     case 'boolean':
     case 'string':
-    case 'phoneNumber':
-    case 'time':
     case 'countryRegion':
+    case 'selectionMark':
+    case 'signature':
       return field.value ?? field.content ?? null;
     default:
-      return field.content ?? null;
+      // Every kind of the 2023-07-31 API is above; the SDK throws on any other before we see it.
+      return null;
   }
 }
 
-function documentData(document: AnalyzedDocument): Json {
+/** An address the service parsed but did not quote: its parts (house number, road, city...). */
+function addressParts(address: AddressValue): Json {
+  return Object.fromEntries(
+    Object.entries(address).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
+function documentData(document: AnalyzedDocument): { [name: string]: Json } {
   return Object.fromEntries(
     Object.entries(document.fields).map(([name, field]) => [name, field ? fieldValue(field) : null]),
   );
 }
 
-function average(values: number[]): number {
-  return values.length === 0
-    ? 0
-    : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1000) / 1000;
+/**
+ * Key-value pairs by key text, in reading order. A key printed once holds its value (null when
+ * nothing was read for it); a key printed more than once holds the list of its values, so a
+ * repeated key never overwrites another.
+ */
+function keyValueFields(pairs: DocumentKeyValuePair[]): { [key: string]: Json } {
+  const byKey = new Map<string, Json[]>();
+  for (const pair of pairs) {
+    const values = byKey.get(pair.key.content) ?? [];
+    byKey.set(pair.key.content, [...values, pair.value?.content ?? null]);
+  }
+  return Object.fromEntries(
+    [...byKey].map(([key, values]) => [key, values.length === 1 ? (values[0] ?? null) : values]),
+  );
 }
 
-/** The analysis as plain data: the first document's fields, else key-value pairs, else tables and text. */
-export function toExtraction(result: AnalyzeResult, modelId: string): Extraction {
-  const document = result.documents?.[0];
-  if (document) {
-    return {
-      data: documentData(document),
-      method: `document_intelligence:${modelId}`,
-      confidence: document.confidence,
-    };
-  }
-  const pairs = result.keyValuePairs ?? [];
-  const tables = (result.tables ?? []).map((table) => {
+function tableRows(result: AnalyzeResult): string[][][] {
+  return (result.tables ?? []).map((table) => {
     const rows: string[][] = Array.from({ length: table.rowCount }, () =>
       Array<string>(table.columnCount).fill(''),
     );
@@ -90,18 +110,51 @@ export function toExtraction(result: AnalyzeResult, modelId: string): Extraction
     }
     return rows;
   });
+}
+
+function average(values: number[]): number {
+  return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1000) / 1000;
+}
+
+/**
+ * The analysis as plain data, every document and every key-value pair kept:
+ * - one document and no key-value pairs (a prebuilt-invoice or -receipt result): its fields at
+ *   the top level, `{InvoiceId, DueDate, Items: [...]}`, confidence the document's;
+ * - otherwise `documents: [{doc_type, confidence, fields}]` (when there are documents) and
+ *   `fields` (the key-value pairs, see keyValueFields); without documents also `tables` (rows of
+ *   cell text) and `content`. Confidence is the least confident document's, else the pairs'
+ *   average, else 1.
+ */
+export function toExtraction(result: AnalyzeResult, modelId: string): Extraction {
+  const method = `document_intelligence:${modelId}`;
+  const documents = result.documents ?? [];
+  const pairs = result.keyValuePairs ?? [];
+  const [only] = documents;
+  if (only && documents.length === 1 && pairs.length === 0) {
+    return { data: documentData(only), method, confidence: only.confidence };
+  }
+  const tables = documents.length === 0 ? tableRows(result) : [];
   const data: Json = {
-    ...(pairs.length > 0
-      ? { fields: Object.fromEntries(pairs.map((p) => [p.key.content, p.value?.content ?? null])) }
+    ...(documents.length > 0
+      ? {
+          documents: documents.map((d) => ({
+            doc_type: d.docType,
+            confidence: d.confidence,
+            fields: documentData(d),
+          })),
+        }
       : {}),
+    ...(pairs.length > 0 ? { fields: keyValueFields(pairs) } : {}),
     ...(tables.length > 0 ? { tables } : {}),
-    content: result.content,
+    ...(documents.length === 0 ? { content: result.content } : {}),
   };
-  return {
-    data,
-    method: `document_intelligence:${modelId}`,
-    confidence: average(pairs.map((p) => p.confidence)) || 1,
-  };
+  const confidence =
+    documents.length > 0
+      ? Math.min(...documents.map((d) => d.confidence))
+      : pairs.length > 0
+        ? average(pairs.map((p) => p.confidence))
+        : 1;
+  return { data, method, confidence };
 }
 
 /** Document Intelligence through `@azure/ai-form-recognizer`: keyless by default, a key if configured. */
