@@ -6,7 +6,7 @@ import { looksLikeIsoDate } from './isoDate';
 import { RowExtractor } from './rowExtractor';
 
 /** Nesting deeper than this is written as JSON text in one cell rather than more columns. */
-const MAX_FLATTEN_DEPTH = 8;
+export const MAX_FLATTEN_DEPTH = 8;
 
 export interface InferOptions {
   /**
