@@ -138,3 +138,35 @@ describe('several tables in one file', () => {
     await expect(tablesBytes([orders, people], { format: 'json' })).rejects.toBeInstanceOf(ExportFormatError);
   });
 });
+
+describe('empty objects in records', () => {
+  it('when a field holds an empty object, then it keeps a column showing {}', async () => {
+    const { bytes } = await exportBytes(
+      [
+        { id: 1, notes: {} },
+        { id: 2, notes: {} },
+      ],
+      { format: 'csv' },
+    );
+    expect(readCsv(bytes.toString('utf8'))).toEqual([
+      ['id', 'notes'],
+      ['1', '{}'],
+      ['2', '{}'],
+    ]);
+  });
+
+  it('when an object is empty in one record and filled in another, then only the filled fields are columns', async () => {
+    const { bytes } = await exportBytes(
+      [
+        { id: 1, notes: {} },
+        { id: 2, notes: { text: 'hi' } },
+      ],
+      { format: 'csv' },
+    );
+    expect(readCsv(bytes.toString('utf8'))).toEqual([
+      ['id', 'notes.text'],
+      ['1', ''],
+      ['2', 'hi'],
+    ]);
+  });
+});
