@@ -1,5 +1,5 @@
 import type { ColumnModel, ExportRecord, ExportTable } from '../formats/index';
-import { MAX_FLATTEN_DEPTH, flattenPairs, inferColumnModel } from '../formats/index';
+import { MAX_FLATTEN_DEPTH, columnPath, flattenPairs, inferColumnModel } from '../formats/index';
 import type { Json } from './changes';
 
 type JsonObject = { [key: string]: Json };
@@ -213,7 +213,7 @@ function withListedColumns(
 ): ColumnModel | undefined {
   if (listed.length === 0) return undefined;
   const model = inferColumnModel(records);
-  const paths = model.columns.map((c) => c.path ?? c.key.split('.'));
+  const paths = model.columns.map(columnPath);
   const missing = listed
     .map((name) => [...prefix, name])
     .filter((path) => !paths.some((p) => startsWith(p, path)));

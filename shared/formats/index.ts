@@ -19,6 +19,7 @@ export type { ExportFormat } from './formatNames';
 export { contentDisposition } from './contentDisposition';
 export type { ContentDispositionOptions } from './contentDisposition';
 export type { ColumnModel, ColumnType, ExportColumn } from './columns/columnModel';
+export { columnPath } from './columns/columnModel';
 export { MAX_FLATTEN_DEPTH, inferColumnModel } from './columns/inferColumns';
 export type { InferOptions } from './columns/inferColumns';
 export type { ExportRecord, RecordInput } from './records/recordSource';
