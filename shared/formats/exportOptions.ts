@@ -2,6 +2,7 @@ import type { ColumnModel } from './columns/columnModel';
 import type { ExportFormat } from './formatNames';
 import type { ExportWarning } from './output/warnings';
 import type { ReportContent } from './pdf/reportContent';
+import type { RecordInput } from './records/recordSource';
 
 /** Options shared by every format; those that do not apply to a format are ignored by it. */
 export interface ExportOptions {
@@ -30,6 +31,24 @@ export interface ExportOptions {
   maxRowsPerSheet?: number;
   /** Records read ahead to infer columns, types and widths (default 1,000). */
   sampleSize?: number;
+}
+
+/**
+ * One table of a file that holds several ({@link writeTables}): a workbook's sheets, a
+ * document's line items beside its other tables. Each table has its own columns.
+ */
+export interface ExportTable {
+  /**
+   * XLSX: the sheet's name (made valid and unique; `sheet_renamed` says when that changed it).
+   * PDF: the heading above the table. CSV: the value of the `sheet` column, which is added
+   * when there are several tables. Unnamed tables get `sheetName` (XLSX) or no heading (PDF).
+   */
+  name?: string;
+  records: RecordInput;
+  /** As {@link ExportOptions.columns}, for this table. */
+  columns?: ColumnModel;
+  /** As {@link ExportOptions.lineItems}, for this table. */
+  lineItems?: string | false;
 }
 
 /** Summary of a written file, ready for a stage record or job document. */

@@ -2,10 +2,10 @@
  * Export file generation: records in, bytes out, streaming. Pure — no SDK types, no
  * environment — so the workflow, bulk jobs and schedules all call the same code.
  */
-export { writeExport, writeExportToBuffer } from './writeExport';
+export { writeExport, writeExportToBuffer, writeTables } from './writeExport';
 export { writeExportBody, writeExportFooter, writeExportHeader } from './parts/partedExport';
 export type { ExportPartResult, PartedExportOptions, PartedFormat } from './parts/partedExport';
-export type { ExportFileResult, ExportOptions } from './exportOptions';
+export type { ExportFileResult, ExportOptions, ExportTable } from './exportOptions';
 export {
   ACCEPTED_FORMAT_NAMES,
   EXPORT_FORMATS,
@@ -19,7 +19,8 @@ export type { ExportFormat } from './formatNames';
 export { contentDisposition } from './contentDisposition';
 export type { ContentDispositionOptions } from './contentDisposition';
 export type { ColumnModel, ColumnType, ExportColumn } from './columns/columnModel';
-export { inferColumnModel } from './columns/inferColumns';
+export { columnPath } from './columns/columnModel';
+export { MAX_FLATTEN_DEPTH, inferColumnModel } from './columns/inferColumns';
 export type { InferOptions } from './columns/inferColumns';
 export type { ExportRecord, RecordInput } from './records/recordSource';
 export type { ExportWarning, ExportWarningCode } from './output/warnings';

@@ -22,7 +22,7 @@ export interface LineFileParts {
 const WHOLE_FILE: LineFileParts = { header: true, footer: true, recordsBefore: 0 };
 
 export async function* lineFile(
-  slices: AsyncIterable<readonly ExportRecord[]>,
+  slices: AsyncIterable<readonly ExportRecord[]> | Iterable<readonly ExportRecord[]>,
   writer: LineFormatWriter,
   parts: LineFileParts = WHOLE_FILE,
 ): AsyncGenerator<Uint8Array, BodySummary, undefined> {

@@ -2,9 +2,10 @@ import type { Changes, Json } from '../domain/changes';
 import type { DeliverableFormat } from '../domain/exportRecords';
 import type { AiSummary } from '../domain/summary';
 import type { Layout } from '../domain/templates';
-import { writeExportToBuffer } from '../formats/writeExport';
-import type { ExportRecord } from '../formats/records/recordSource';
-import type { ReportSection } from '../formats/pdf/reportContent';
+import type { ModelTable } from '../domain/deliverableModel';
+import { deliverableModel, readingTables, sheetTables } from '../domain/deliverableModel';
+import type { ExportOptions, ExportRecord, ExportWarning, ReportSection } from '../formats/index';
+import { collect, writeExportToBuffer, writeTables } from '../formats/index';
 
 export interface DeliverableInput {
   format: DeliverableFormat;
@@ -19,32 +20,17 @@ export interface RenderedDeliverable {
   bytes: Buffer;
   sha256: string;
   mime_type: string;
-}
-
-/**
- * The rows of the data: a table upload's rows, a spreadsheet's first sheet, an array as is, or
- * the document as one record (the writers flatten it and expand its line items).
- */
-export function dataRows(data: Json): ExportRecord[] {
-  const asRecord = (v: Json): ExportRecord =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { value: v };
-  if (Array.isArray(data)) return data.map(asRecord);
-  if (typeof data === 'object' && data !== null) {
-    if (Array.isArray(data.rows)) return data.rows.map(asRecord);
-    const sheets = data.sheets;
-    if (Array.isArray(sheets)) {
-      const first = sheets[0];
-      if (typeof first === 'object' && first !== null && !Array.isArray(first) && Array.isArray(first.rows))
-        return first.rows.map(asRecord);
-    }
-    return [data];
-  }
-  return [asRecord(data)];
+  /**
+   * What the format forced us to cut or change (a cell over Excel's limit, a clipped PDF cell,
+   * a renamed sheet), one entry per code with its count: for the stage 3 record
+   * (`deliverable.warnings`) and the `x-export-warnings` header.
+   */
+  warnings: ExportWarning[];
 }
 
 /** The summary as section/field/value rows, for tabular formats when the template leaves the data out. */
-function summaryRows(summary: AiSummary): ExportRecord[] {
-  return [
+function summaryTable(summary: AiSummary): ModelTable {
+  const records = [
     ...(summary.overview ? [{ section: 'overview', field: '', value: summary.overview }] : []),
     ...summary.key_fields.map((f) => ({ section: 'key_fields', field: f.field, value: f.value })),
     ...summary.financials.map((f) => ({ section: 'financials', field: f.label, value: f.amount })),
@@ -55,6 +41,18 @@ function summaryRows(summary: AiSummary): ExportRecord[] {
       value: r,
     })),
   ];
+  return { name: 'Summary', records };
+}
+
+/**
+ * The tables of the data for a tabular format (see "Deliverables" in shared/formats/README.md),
+ * or the summary's when the template leaves the data out (a PDF then shows the summary only).
+ */
+function deliverableTables(input: DeliverableInput): ModelTable[] {
+  const pdf = input.format === 'pdf';
+  if (!input.layout.include_data) return pdf ? [] : [summaryTable(input.summary)];
+  const model = deliverableModel(input.data);
+  return pdf ? readingTables(model) : sheetTables(model);
 }
 
 function reportSections(summary: AiSummary, layout: Layout, changes: Changes): ReportSection[] {
@@ -103,9 +101,9 @@ export async function renderDeliverable(input: DeliverableInput): Promise<Render
     source_file: document.file_name,
     export_workflow_id: document.export_workflow_id,
   };
-  const rows = layout.include_data ? dataRows(input.data) : summaryRows(summary);
 
   if (input.format === 'json') {
+    // JSON has room for the data as it is: nothing to lay out.
     const record: ExportRecord = {
       summary,
       ...(layout.include_data ? { data: input.data } : {}),
@@ -115,27 +113,29 @@ export async function renderDeliverable(input: DeliverableInput): Promise<Render
       format: 'json',
       includeMetadata: metadata,
     });
-    return { bytes, sha256: result.sha256, mime_type: result.mime_type };
+    return { bytes, sha256: result.sha256, mime_type: result.mime_type, warnings: result.warnings };
   }
-  if (input.format === 'pdf') {
-    const { bytes, result } = await writeExportToBuffer(layout.include_data ? rows : [], {
-      format: 'pdf',
-      report: {
-        title: layout.title,
-        metadata: {
-          'Document type': document.document_type,
-          'Source file': document.file_name,
-          Workflow: document.export_workflow_id,
-        },
-        sections: reportSections(summary, layout, input.changes),
-        tableTitle: 'Data',
-      },
-    });
-    return { bytes, sha256: result.sha256, mime_type: result.mime_type };
-  }
-  const { bytes, result } = await writeExportToBuffer(rows, {
+
+  const tables = deliverableTables(input);
+  const options: ExportOptions = {
     format: input.format,
+    // Every record is read before columns are fixed, so no field first seen late is dropped.
+    sampleSize: Math.max(1, ...tables.map((t) => t.records.length)),
+    ...(input.format === 'pdf'
+      ? {
+          report: {
+            title: layout.title,
+            metadata: {
+              'Document type': document.document_type,
+              'Source file': document.file_name,
+              Workflow: document.export_workflow_id,
+            },
+            sections: reportSections(summary, layout, input.changes),
+          },
+        }
+      : {}),
     ...(input.format === 'xlsx' ? { includeMetadata: { ...metadata, overview: summary.overview } } : {}),
-  });
-  return { bytes, sha256: result.sha256, mime_type: result.mime_type };
+  };
+  const { bytes, result } = await collect(writeTables(tables, options));
+  return { bytes, sha256: result.sha256, mime_type: result.mime_type, warnings: result.warnings };
 }

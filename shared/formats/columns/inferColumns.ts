@@ -6,7 +6,7 @@ import { looksLikeIsoDate } from './isoDate';
 import { RowExtractor } from './rowExtractor';
 
 /** Nesting deeper than this is written as JSON text in one cell rather than more columns. */
-const MAX_FLATTEN_DEPTH = 8;
+export const MAX_FLATTEN_DEPTH = 8;
 
 export interface InferOptions {
   /**
@@ -51,7 +51,8 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
       if (lineItemsPath) break;
     }
   }
-  const columns = new Map<string, ExportColumn>();
+  const columns = new Map<string, { key: string; path: string[] }>();
+  const emptyObjects = new Set<string>();
   const addLeaf = (path: string[]): void => {
     const key = path.join('.');
     if (!columns.has(key)) columns.set(key, { key, path });
@@ -67,6 +68,11 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
       const path = [...prefix, key];
       if (isPlainObject(child) && depth < MAX_FLATTEN_DEPTH) {
         if (Object.keys(child).length > 0) walk(child, path, depth + 1, inItem);
+        else {
+          // `{}` is a value too: its own column ("{}"), unless other records fill fields under it.
+          addLeaf(path);
+          emptyObjects.add(path.join('.'));
+        }
       } else if (!inItem && Array.isArray(child) && samePath(path, lineItemsPath)) {
         for (const item of child as readonly unknown[])
           if (isPlainObject(item)) walk(item, path, depth + 1, true);
@@ -76,6 +82,13 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
     }
   };
   for (const record of sample) if (isPlainObject(record)) walk(record, [], 0, false);
+  for (const key of emptyObjects) {
+    const path = columns.get(key)?.path ?? [];
+    const filled = [...columns.values()].some(
+      (c) => c.path.length > path.length && path.every((part, i) => c.path[i] === part),
+    );
+    if (filled) columns.delete(key);
+  }
   return lineItemsPath === undefined
     ? { columns: [...columns.values()] }
     : { columns: [...columns.values()], lineItemsPath };

@@ -31,16 +31,29 @@ export function csvCell(value: unknown): string {
 export interface CsvOptions {
   /** Starts the file with a UTF-8 byte order mark, which Excel needs to read UTF-8 correctly. */
   bom?: boolean;
+  /**
+   * A first column with the same value on every row: which table a row belongs to when
+   * several tables share one file.
+   */
+  leading?: { header: string; value: string };
+}
+
+/** `lead` and the rest of a line, without a trailing comma when the rest is empty. */
+function joinLead(lead: string | undefined, line: string, hasColumns: boolean): string {
+  if (lead === undefined) return line;
+  return hasColumns ? lead + ',' + line : lead;
 }
 
 /** CSV as header text, rows and (empty) footer: the shape every line-oriented format shares. */
 export class CsvRowWriter {
   private readonly extractor: RowExtractor;
+  /** The leading cell, already quoted and guarded. */
+  private readonly lead: string | undefined;
   private text = '';
   private readonly writeRow = (values: readonly unknown[]): void => {
     let line = values.length > 0 ? csvCell(values[0]) : '';
     for (let i = 1; i < values.length; i++) line += ',' + csvCell(values[i]);
-    this.text += line + '\r\n';
+    this.text += joinLead(this.lead, line, values.length > 0) + '\r\n';
   };
 
   constructor(
@@ -50,13 +63,17 @@ export class CsvRowWriter {
     private readonly unknownFields: UnknownFieldWatch | undefined,
   ) {
     this.extractor = new RowExtractor(columns, lineItemsPath);
+    this.lead = options.leading === undefined ? undefined : csvText(options.leading.value);
   }
 
   header(): string {
     const bom = this.options.bom === true ? BYTE_ORDER_MARK : '';
+    const { leading } = this.options;
     // No records and no column model: an empty file rather than an empty header line.
-    if (this.columns.length === 0) return bom;
-    return bom + this.columns.map((c) => csvText(c.header)).join(',') + '\r\n';
+    if (this.columns.length === 0 && leading === undefined) return bom;
+    const line = this.columns.map((c) => csvText(c.header)).join(',');
+    const lead = leading === undefined ? undefined : csvText(leading.header);
+    return bom + joinLead(lead, line, this.columns.length > 0) + '\r\n';
   }
 
   /** Writes the rows of `records`; returns how many rows that made. */
@@ -88,7 +105,7 @@ export class CsvRowWriter {
     keys: readonly string[],
     out: ChunkBuffer,
   ): number {
-    const { unknownFields } = this;
+    const { unknownFields, lead } = this;
     const n = keys.length;
     let text = '';
     for (const record of records) {
@@ -97,7 +114,7 @@ export class CsvRowWriter {
         typeof record === 'object' && record !== null ? record : {};
       let line = n > 0 ? csvCell(fields[keys[0] ?? '']) : '';
       for (let i = 1; i < n; i++) line += ',' + csvCell(fields[keys[i] ?? '']);
-      text += line + '\r\n';
+      text += joinLead(lead, line, n > 0) + '\r\n';
       if (text.length >= TEXT_BATCH) {
         out.write(text);
         text = '';

@@ -4,8 +4,10 @@ export type ExportWarningCode =
   | 'xml_characters_removed'
   | 'glyph_missing'
   | 'pdf_cell_clipped'
+  | 'pdf_text_clipped'
   | 'unknown_fields_dropped'
-  | 'columns_limited';
+  | 'columns_limited'
+  | 'sheet_renamed';
 
 /** One entry per kind of problem, with how often it happened — never one per cell. */
 export interface ExportWarning {

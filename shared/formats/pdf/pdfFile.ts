@@ -25,18 +25,25 @@ const REPORT_MAX_LINES = 40;
 /** Reports with few columns read better in portrait. */
 const PORTRAIT_MAX_COLUMNS = 6;
 
+/** Heading of a named table: a report section's size, or smaller under the report's `tableTitle`. */
+const TABLE_HEADING_SIZE = 12;
+const SUBTABLE_HEADING_SIZE = 10;
+
 /**
- * A PDF of the records as a table — a plain one for bulk exports, or a report (title,
- * metadata, AI summary sections, then the table) for deliverables. Any Unicode text renders
- * with embedded subsets of bundled fonts; pages are written as soon as they are full.
+ * A PDF of the tables — a plain one for bulk exports, or a report (title, metadata, AI summary
+ * sections, then the tables) for deliverables. A named table gets its name as a heading and
+ * is always shown, an empty one with "No rows.", so no table of the input goes missing. Any
+ * Unicode text renders with embedded subsets of bundled fonts; pages are written as soon as
+ * they are full.
  */
 export async function* pdfFile(
-  table: TableSetup,
+  tables: readonly TableSetup[],
   options: PdfOptions,
   warnings: WarningCollector,
 ): AsyncGenerator<Uint8Array, BodySummary, undefined> {
   const { report } = options;
-  const size = report && table.columns.length <= PORTRAIT_MAX_COLUMNS ? A4_PORTRAIT : A4_LANDSCAPE;
+  const widest = Math.max(0, ...tables.map((t) => t.columns.length));
+  const size = report && widest <= PORTRAIT_MAX_COLUMNS ? A4_PORTRAIT : A4_LANDSCAPE;
   const doc = new PdfStreamDocument(size);
   const fonts = new DocumentFonts();
   const regular = new FontChain(fonts, ['regular', 'cjk'], warnings);
@@ -51,33 +58,45 @@ export async function* pdfFile(
   const fontSize = report ? REPORT_FONT_SIZE : BULK_FONT_SIZE;
   const fitLines = Math.floor((flow.top - flow.bottom) / (fontSize * 1.25)) - 6;
   const maxLines = Math.min(report ? REPORT_MAX_LINES : BULK_MAX_LINES, fitLines);
-  const columns = measureTableColumns(table, flow.width, fontSize, { body: regular, header: bold });
-  const renderer = new TableRenderer(
-    flow,
-    columns,
-    { body: regular, header: bold, size: fontSize, maxLines, showHeader: true },
-    warnings,
-  );
-  // A report without records has no table; a bulk export always shows its header.
-  const drawTable = !report || table.sample.length > 0;
-  if (drawTable) {
-    if (report?.tableTitle !== undefined)
-      drawParagraph(flow, report.tableTitle, bold, 12, { spaceAfter: 4, keepWithNext: 3 });
-    if (columns.length > 0) renderer.begin();
-  }
-  const extractor = new RowExtractor(table.columns, table.lineItemsPath);
-  const drawRow = columns.length > 0 ? renderer.row : (): void => undefined;
+  const headingSize = report?.tableTitle === undefined ? TABLE_HEADING_SIZE : SUBTABLE_HEADING_SIZE;
+  let titled = false;
   let rows = 0;
   let records = 0;
-  for await (const slice of table.slices) {
-    for (const record of slice) {
-      if (table.unknownFields) table.unknownFields.check(record);
-      rows += extractor.forEachRow(record, drawRow);
+  for (const table of tables) {
+    const columns = measureTableColumns(table, flow.width, fontSize, { body: regular, header: bold });
+    const renderer = new TableRenderer(
+      flow,
+      columns,
+      { body: regular, header: bold, size: fontSize, maxLines, showHeader: true },
+      warnings,
+    );
+    // A report leaves out an unnamed table without records; a bulk export always shows its header.
+    const drawTable = table.name !== undefined || !report || table.sample.length > 0;
+    if (drawTable) {
+      if (!titled && report?.tableTitle !== undefined)
+        drawParagraph(flow, report.tableTitle, bold, 12, warnings, { spaceAfter: 4, keepWithNext: 3 });
+      titled = true;
+      if (table.name !== undefined)
+        drawParagraph(flow, table.name, bold, headingSize, warnings, { spaceAfter: 3, keepWithNext: 3 });
+      if (columns.length > 0) renderer.begin();
     }
-    records += slice.length;
-    yield* await doc.drain();
+    const extractor = new RowExtractor(table.columns, table.lineItemsPath);
+    const drawRow = columns.length > 0 ? renderer.row : (): void => undefined;
+    const rowsBefore = rows;
+    for await (const slice of table.slices) {
+      for (const record of slice) {
+        if (table.unknownFields) table.unknownFields.check(record);
+        rows += extractor.forEachRow(record, drawRow);
+      }
+      records += slice.length;
+      yield* await doc.drain();
+    }
+    if (drawTable) {
+      if (table.name !== undefined && rows === rowsBefore)
+        drawParagraph(flow, 'No rows.', regular, fontSize, warnings, { gray: 0.35, spaceAfter: 4 });
+      renderer.end();
+    }
   }
-  if (drawTable) renderer.end();
   flow.finish();
   const totals = totalPagesContent(doc.pageCount, regular);
   const info = {

@@ -1,11 +1,12 @@
 import type { ResolvedColumn } from '../columns/columnModel';
+import { sampleWidths } from '../columns/displayWidth';
 import { RowExtractor } from '../columns/rowExtractor';
-import type { UnknownFieldWatch } from '../columns/unknownFields';
+import type { BodySummary } from '../exportOptions';
 import { ExportFormatError } from '../exportFormatError';
 import { ChunkBuffer } from '../output/chunkBuffer';
 import type { WarningCollector } from '../output/warnings';
-import type { ExportRecord } from '../records/recordSource';
 import { flattenPairs } from '../records/flattenPairs';
+import type { TableSetup } from '../tableSetup';
 import { EXCEL_MAX_COLUMNS, EXCEL_MAX_DATA_ROWS } from './excelLimits';
 import { SheetNamer } from './sheetNames';
 import { SheetRowXml } from './sheetRowXml';
@@ -23,7 +24,7 @@ import type { StreamedEntry } from './zipArchive';
 import { ZipArchive } from './zipArchive';
 
 export interface XlsxOptions {
-  /** Name of the first data sheet (made valid); further sheets get " (2)", " (3)"... */
+  /** Name of a data sheet whose table has none (made valid); further sheets get " (2)", " (3)"... */
   sheetName?: string;
   /** Data rows per sheet before the next sheet starts; Excel's limit by default. */
   maxRowsPerSheet?: number;
@@ -48,38 +49,50 @@ function validRowLimit(limit: number | undefined): number {
   return limit;
 }
 
-/**
- * Streams an XLSX workbook: each sheet's XML is encoded into fixed-size chunks and deflated on
- * the thread pool as it is produced, so memory stays flat at any row count. Sheets continue on
- * a new sheet (header repeated) every `maxRowsPerSheet` data rows.
- */
-export async function* xlsxFile(
-  slices: AsyncIterable<readonly ExportRecord[]>,
-  allColumns: readonly ResolvedColumn[],
-  lineItemsPath: readonly string[] | undefined,
-  widthsInChars: readonly number[],
-  options: XlsxOptions,
-  warnings: WarningCollector,
-  unknownFields: UnknownFieldWatch | undefined,
-): AsyncGenerator<Uint8Array, { rows: number; records: number }, undefined> {
-  const maxRows = validRowLimit(options.maxRowsPerSheet);
-  let columns = allColumns;
+/** How the sheets of one table are written: its name, columns (within Excel's limit) and widths. */
+interface SheetLayout {
+  baseName: string;
+  start: string;
+  rowXml: SheetRowXml;
+  extractor: RowExtractor;
+}
+
+function sheetLayout(table: TableSetup, baseName: string, warnings: WarningCollector): SheetLayout {
+  let columns = table.columns;
   if (columns.length > EXCEL_MAX_COLUMNS) {
+    const all = columns.length;
     warnings.add(
       'columns_limited',
-      () => `Only the first ${EXCEL_MAX_COLUMNS} of ${allColumns.length} columns fit in a sheet`,
-      allColumns.length - EXCEL_MAX_COLUMNS,
+      () => `Sheet "${baseName}": only the first ${EXCEL_MAX_COLUMNS} of ${all} columns fit in a sheet`,
+      all - EXCEL_MAX_COLUMNS,
     );
-    columns = allColumns.slice(0, EXCEL_MAX_COLUMNS);
+    columns = columns.slice(0, EXCEL_MAX_COLUMNS);
   }
-  const widths = columns.map((_, i) =>
-    Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widthsInChars[i] ?? 10) + 2)),
+  const widths = sampleWidths(columns, table.lineItemsPath, table.sample).map((w) =>
+    Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w + 2)),
   );
-  const sheetStart = sheetStartXml(widths);
-  const rowXml = new SheetRowXml(columns, warnings);
-  const extractor = new RowExtractor(columns, lineItemsPath);
+  return {
+    baseName,
+    start: sheetStartXml(widths),
+    rowXml: new SheetRowXml(columns, warnings),
+    extractor: new RowExtractor(columns, table.lineItemsPath),
+  };
+}
+
+/**
+ * Streams an XLSX workbook with one sheet per table (at least one table): each sheet's XML is
+ * encoded into fixed-size chunks and deflated on the thread pool as it is produced, so memory
+ * stays flat at any row count. A table continues on a new sheet (header repeated) every
+ * `maxRowsPerSheet` data rows. Tables are set up one after the other (`open`), so only the
+ * current table's sample is held.
+ */
+export async function* xlsxFile(
+  tables: readonly (() => Promise<TableSetup>)[],
+  options: XlsxOptions,
+  warnings: WarningCollector,
+): AsyncGenerator<Uint8Array, BodySummary, undefined> {
+  const maxRows = validRowLimit(options.maxRowsPerSheet);
   const namer = new SheetNamer();
-  const baseName = options.sheetName ?? 'Export';
   const sheetNames: string[] = [];
   const zip = new ZipArchive();
   const out = new ChunkBuffer();
@@ -90,24 +103,16 @@ export async function* xlsxFile(
   let rows = 0;
   let records = 0;
 
-  const startSheet = (): void => {
-    rowXml.sheetName = namer.next(baseName);
-    sheetNames.push(rowXml.sheetName);
-    out.write(sheetStart + rowXml.headerRow());
+  const startSheet = (layout: SheetLayout): void => {
+    layout.rowXml.sheetName = namer.next(layout.baseName);
+    sheetNames.push(layout.rowXml.sheetName);
+    out.write(layout.start + layout.rowXml.headerRow());
     rowInSheet = 0;
   };
   const endSheet = (): void => {
     out.write(SHEET_END_XML);
     out.flush();
     events.push(...out.take(), 'end-of-sheet');
-  };
-  const writeRow = (values: readonly unknown[]): void => {
-    if (rowInSheet === maxRows) {
-      endSheet();
-      startSheet();
-    }
-    rowInSheet++;
-    out.write(rowXml.row(values, rowInSheet + 1));
   };
   // Events are turned into zip entries in order; an entry is opened by the first bytes of its sheet.
   async function* drain(): AsyncGenerator<Buffer, void, undefined> {
@@ -125,17 +130,39 @@ export async function* xlsxFile(
   try {
     // An xl/ part first lets tools that sniff the first entry recognise a spreadsheet.
     yield* zip.addFile('xl/styles.xml', STYLES_XML);
-    startSheet();
-    for await (const slice of slices) {
-      for (const record of slice) {
-        if (unknownFields) unknownFields.check(record);
-        rows += extractor.forEachRow(record, writeRow);
+    for (const open of tables) {
+      const table = await open();
+      const baseName = table.name ?? options.sheetName ?? 'Export';
+      const layout = sheetLayout(table, baseName, warnings);
+      const writeRow = (values: readonly unknown[]): void => {
+        if (rowInSheet === maxRows) {
+          endSheet();
+          startSheet(layout);
+        }
+        rowInSheet++;
+        out.write(layout.rowXml.row(values, rowInSheet + 1));
+      };
+      startSheet(layout);
+      const given = layout.rowXml.sheetName;
+      if (given !== baseName) {
+        warnings.add(
+          'sheet_renamed',
+          () =>
+            `Sheet "${baseName}" is named "${given}": Excel allows 31 characters, none of : \\ / ? * [ ], and no name twice`,
+        );
       }
-      records += slice.length;
-      events.push(...out.take());
+      for await (const slice of table.slices) {
+        for (const record of slice) {
+          if (table.unknownFields) table.unknownFields.check(record);
+          rows += layout.extractor.forEachRow(record, writeRow);
+        }
+        records += slice.length;
+        events.push(...out.take());
+        yield* drain();
+      }
+      endSheet();
       yield* drain();
     }
-    endSheet();
     if (options.metadata !== undefined) writeMetadataSheet(options.metadata, records);
     yield* drain();
     yield* zip.addFile('xl/workbook.xml', workbookXml(sheetNames));

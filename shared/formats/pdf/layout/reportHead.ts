@@ -20,10 +20,17 @@ export function drawParagraph(
   text: string,
   chain: FontChain,
   size: number,
+  warnings: WarningCollector,
   options: { gray?: number; spaceAfter?: number; keepWithNext?: number } = {},
 ): void {
   const lineHeight = size * 1.3;
   const laid = layoutText(text, chain, (flow.width * 1000) / size, MAX_PARAGRAPH_LINES);
+  if (laid.clipped) {
+    warnings.add(
+      'pdf_text_clipped',
+      () => `A paragraph starting "${text.slice(0, 40)}" was cut to ${MAX_PARAGRAPH_LINES} lines`,
+    );
+  }
   flow.ensure(lineHeight * Math.min(laid.lines.length, 1 + (options.keepWithNext ?? 0)));
   for (const line of laid.lines) {
     flow.ensure(lineHeight);
@@ -100,17 +107,18 @@ export function drawReportHead(
   fonts: ReportFonts,
   warnings: WarningCollector,
 ): void {
-  drawParagraph(flow, report.title, fonts.bold, 18, { spaceAfter: 4 });
+  drawParagraph(flow, report.title, fonts.bold, 18, warnings, { spaceAfter: 4 });
   if (report.subtitle !== undefined)
-    drawParagraph(flow, report.subtitle, fonts.regular, 11, { gray: 0.35, spaceAfter: 6 });
+    drawParagraph(flow, report.subtitle, fonts.regular, 11, warnings, { gray: 0.35, spaceAfter: 6 });
   flow.y -= 6;
   const pairs = [...metadataPairs(report.metadata), ...(extraMetadata ? flattenPairs(extraMetadata) : [])];
   drawKeyValueTable(flow, pairs, fonts, warnings);
   for (const section of report.sections ?? []) {
-    drawParagraph(flow, section.heading, fonts.bold, 12, { spaceAfter: 3, keepWithNext: 2 });
+    drawParagraph(flow, section.heading, fonts.bold, 12, warnings, { spaceAfter: 3, keepWithNext: 2 });
     const paragraphs =
       section.body === undefined ? [] : typeof section.body === 'string' ? [section.body] : section.body;
-    for (const paragraph of paragraphs) drawParagraph(flow, paragraph, fonts.regular, 9.5, { spaceAfter: 5 });
+    for (const paragraph of paragraphs)
+      drawParagraph(flow, paragraph, fonts.regular, 9.5, warnings, { spaceAfter: 5 });
     if (section.table !== undefined) drawSectionTable(flow, section.table, fonts, warnings);
     flow.y -= 6;
   }

@@ -26,6 +26,8 @@ export interface TableStyle {
 
 const PADDING = 2.5;
 const HEADER_GRAY = 0.92;
+/** A header may wrap to this many lines; beyond, it is cut (and reported once per table). */
+const HEADER_MAX_LINES = 3;
 
 /**
  * A table whose rows are laid out one at a time: cells wrap within their column, a row is as
@@ -35,6 +37,7 @@ const HEADER_GRAY = 0.92;
 export class TableRenderer {
   private readonly lineHeight: number;
   private readonly laid: LaidText[];
+  private headerReported = false;
 
   constructor(
     private readonly flow: PageFlow,
@@ -85,7 +88,19 @@ export class TableRenderer {
 
   private drawHeader(): void {
     const { style } = this;
-    const laid = this.columns.map((c) => layoutText(c.header, style.header, this.innerWidth(c), 3));
+    const laid = this.columns.map((c) =>
+      layoutText(c.header, style.header, this.innerWidth(c), HEADER_MAX_LINES),
+    );
+    // The header repeats on every page: one cut header is one warning, not one per page.
+    const clipped = this.columns.filter((_, i) => laid[i]?.clipped === true);
+    if (!this.headerReported && clipped.length > 0) {
+      this.headerReported = true;
+      this.warnings.add(
+        'pdf_cell_clipped',
+        () => `The header "${clipped[0]?.header ?? ''}" was cut to ${HEADER_MAX_LINES} lines`,
+        clipped.length,
+      );
+    }
     const height = this.headerHeight(laid);
     this.flow.page.fillRect(this.flow.left, this.flow.y - height, this.totalWidth(), height, HEADER_GRAY);
     this.drawCells(laid, style.size, 0);

@@ -1,0 +1,69 @@
+import type { ResolvedColumn } from '../columns/columnModel';
+import { UnknownFieldWatch } from '../columns/unknownFields';
+import type { BodySummary } from '../exportOptions';
+import { lineFile } from '../lineFile';
+import type { WarningCollector } from '../output/warnings';
+import type { ExportRecord } from '../records/recordSource';
+import type { TableSetup } from '../tableSetup';
+import type { CsvOptions } from './csvRowWriter';
+import { CsvRowWriter } from './csvRowWriter';
+
+/** Header of the column naming each row's table; underscores are added until no column has it. */
+const TABLE_COLUMN = 'sheet';
+
+/** Columns of several tables as one header: each key once, in order of first appearance. */
+function unionColumns(tables: readonly TableSetup[]): ResolvedColumn[] {
+  const byKey = new Map<string, ResolvedColumn>();
+  for (const table of tables) for (const c of table.columns) if (!byKey.has(c.key)) byKey.set(c.key, c);
+  return [...byKey.values()];
+}
+
+function tableColumnHeader(columns: readonly ResolvedColumn[]): string {
+  const taken = new Set(columns.map((c) => c.header));
+  let header = TABLE_COLUMN;
+  while (taken.has(header)) header = `_${header}`;
+  return header;
+}
+
+/** The one row of a table without records: only its name is filled. */
+const EMPTY_TABLE_ROW: readonly (readonly ExportRecord[])[] = [[{}]];
+
+/**
+ * CSV of one table, or of several as one table: CSV has no sheets, so a leading `sheet`
+ * column names each row's table, the header holds every table's columns (a column shared by
+ * name is one column) and a table without rows still gives one row, so its name is in the file.
+ */
+export async function* csvFile(
+  tables: readonly TableSetup[],
+  options: CsvOptions,
+  warnings: WarningCollector,
+): AsyncGenerator<Uint8Array, BodySummary, undefined> {
+  const [only] = tables;
+  if (tables.length === 1 && only !== undefined) {
+    const writer = new CsvRowWriter(only.columns, only.lineItemsPath, options, only.unknownFields);
+    return yield* lineFile(only.slices, writer);
+  }
+  const columns = unionColumns(tables);
+  const header = tableColumnHeader(columns);
+  // A field is dropped only if no table has a column for it.
+  const watch = new UnknownFieldWatch(
+    columns.map((c) => c.path[0] ?? ''),
+    warnings,
+  );
+  let rows = 0;
+  let records = 0;
+  for (const [i, table] of tables.entries()) {
+    const writer = new CsvRowWriter(
+      columns,
+      table.lineItemsPath,
+      { bom: i === 0 && options.bom === true, leading: { header, value: table.name ?? `Table ${i + 1}` } },
+      table.unknownFields === undefined ? undefined : watch,
+    );
+    const empty = table.sample.length === 0;
+    const parts = { header: i === 0, footer: i === tables.length - 1, recordsBefore: records };
+    const summary = yield* lineFile(empty ? EMPTY_TABLE_ROW : table.slices, writer, parts);
+    rows += summary.rows;
+    if (!empty) records += summary.records;
+  }
+  return { rows, records };
+}
