@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { downloadResponse } from '../shared/http/download';
 import { authenticated } from '../shared/http/endpoint';
-import { deliverableFile } from '../shared/http/exportResponses';
+import { deliverableFile, deliverableHeaders } from '../shared/http/exportResponses';
 
 /**
  * GET /api/v1/exports/{export_workflow_id}/download — the deliverable's bytes, or with
@@ -11,9 +11,12 @@ export const downloadExport = authenticated(
   ['export_workflow_id'],
   async ({ caller, params, services, http }) => {
     const header = await services.exportRequests.deliverable(caller, params.export_workflow_id);
-    return downloadResponse(http, services.blob, deliverableFile(header.deliverable), {
-      'x-export-workflow-id': header.export_workflow_id,
-    });
+    return downloadResponse(
+      http,
+      services.blob,
+      deliverableFile(header.deliverable),
+      deliverableHeaders(header.export_workflow_id, header.deliverable),
+    );
   },
 );
 

@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import type { ExportWarning } from '../formats/output/warnings';
 import { detectChanges, type Changes, type Json } from './changes';
 import type { AiSummary } from './summary';
 import type { TemplateCustomization, TemplateName } from './templates';
@@ -49,6 +50,8 @@ export interface DeliverableInfo {
   mime_type: string;
   sha256: string;
   blob_path: string;
+  /** What the format forced us to cut or change, one entry per kind with its count (SPEC §4). */
+  warnings: ExportWarning[];
 }
 
 export interface WorkflowHeader extends TrackingItem {

@@ -58,6 +58,14 @@ export function workflowView(header: WorkflowHeader, stages: StageRecord[], runt
   };
 }
 
+/** The workflow and how many kinds of loss the file carries (details: the stage 3 `deliverable.warnings`). */
+export function deliverableHeaders(workflowId: string, deliverable: DeliverableInfo): Record<string, string> {
+  return {
+    'x-export-workflow-id': workflowId,
+    'x-export-warnings': String(deliverable.warnings.length),
+  };
+}
+
 /** A deliverable as the download helpers take it. */
 export function deliverableFile(deliverable: DeliverableInfo): StoredFile {
   return {
@@ -74,8 +82,10 @@ export async function deliverableResponse(
   outcome: DeliverableOutcome,
 ): Promise<HttpResponseInit> {
   return outcome.kind === 'file'
-    ? fileResponse(blob, deliverableFile(outcome.deliverable), {
-        'x-export-workflow-id': outcome.workflow_id,
-      })
+    ? fileResponse(
+        blob,
+        deliverableFile(outcome.deliverable),
+        deliverableHeaders(outcome.workflow_id, outcome.deliverable),
+      )
     : stillRunning(outcome.workflow_id);
 }

@@ -225,6 +225,7 @@ export class ExportStagesService {
       mime_type: file.mime_type,
       sha256: file.sha256,
       blob_path: blobPath,
+      warnings: file.warnings,
     };
     const stage3: Stage3Record = {
       id: stageId(start.export_workflow_id, 3),

@@ -131,4 +131,32 @@ describe('export integrity', () => {
     const view = (await api.get(`/api/v1/exports/${workflowId}`)).json<WorkflowView>();
     expect(view.stages.find((s) => s.stage === 2)?.modified_data).toEqual(data);
   });
+
+  it('when a format must cut a value, then the file says how many kinds of loss and stage 3 lists them', async () => {
+    const api = apiClient(host.url, newUser('loss'));
+    const long = 'x'.repeat(40_000);
+    const documentId = await documentWith(api, { invoice_id: 'INV-9', notes: long });
+    const workflowId = await reviewed(api, documentId);
+    const xlsx = await submit(api, documentId, {
+      export_workflow_id: workflowId,
+      format: 'xlsx',
+      data: { invoice_id: 'INV-9', notes: long },
+    });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('x-export-warnings')).toBe('1');
+    const view = (await api.get(`/api/v1/exports/${workflowId}`)).json<{
+      stages: { stage: number; deliverable?: { warnings: { code: string; count: number }[] } }[];
+    }>();
+    expect(view.stages.find((s) => s.stage === 3)?.deliverable?.warnings).toEqual([
+      expect.objectContaining({ code: 'cell_truncated', count: 1 }),
+    ]);
+    const download = await api.get(`/api/v1/exports/${workflowId}/download`);
+    expect(download.headers.get('x-export-warnings')).toBe('1');
+
+    // CSV holds any length: the same data comes back whole, with no warning.
+    const csv = await submit(api, documentId, { format: 'csv', data: { invoice_id: 'INV-9', notes: long } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('x-export-warnings')).toBe('0');
+    expect(csv.bytes.toString('utf8')).toContain(long);
+  });
 });
