@@ -55,15 +55,18 @@ export class AppServices {
       tracking: this.exportTracking,
       waitLimitMs: config.limits.exportWaitMs,
     });
-    this.exportJobs = new ExportJobsService(
-      this.cosmos.container('export_jobs'),
-      {
+    this.exportJobs = new ExportJobsService({
+      jobs: this.cosmos.container('export_jobs'),
+      sources: {
         documents: this.cosmos.container('documents'),
         export_tracking: this.cosmos.container('export_tracking'),
       },
-      this.blob,
-      { api: config.limits.jobFileRetentionDays, schedule: config.limits.instanceRetentionDays },
-    );
+      files: this.blob,
+      retentionDays: {
+        api: config.limits.jobFileRetentionDays,
+        schedule: config.limits.instanceRetentionDays,
+      },
+    });
     this.schedules = new SchedulesService(this.cosmos.container('export_schedules'), this.exportJobs);
   }
 
