@@ -188,6 +188,7 @@ async function main(): Promise<void> {
           sources: { documents: synthetic, export_tracking: synthetic },
           files: services.blob,
           retentionDays: { api: 1, schedule: 1 },
+          scheduleRuns: services.schedules,
         }),
       });
     } else {

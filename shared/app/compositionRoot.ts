@@ -66,6 +66,11 @@ export class AppServices {
         api: config.limits.jobFileRetentionDays,
         schedule: config.limits.instanceRetentionDays,
       },
+      // The schedules service starts jobs, so it is built after this one: reach it when a run ends.
+      scheduleRuns: {
+        recordRun: (ownerEmail, scheduleId, status) =>
+          this.schedules.recordRun(ownerEmail, scheduleId, status),
+      },
     });
     this.schedules = new SchedulesService(this.cosmos.container('export_schedules'), this.exportJobs);
   }

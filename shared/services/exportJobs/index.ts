@@ -3,12 +3,18 @@ import type { DataType, JobFile, JobRecord, JobRequest, JobTrigger, NewJob } fro
 import type { OrchestrationControl } from '../../ports/orchestration';
 import type { Page, RecordStore } from '../../ports/records';
 import type { BatchOutcome, JobRef } from '../../workflows/bulkExportDefinition';
-import { JobActivities, type RecordSource } from './jobActivities';
+import {
+  JobActivities,
+  type FailureOutcome,
+  type FinalizeOutcome,
+  type RecordSource,
+  type ScheduleRuns,
+} from './jobActivities';
 import { JobFiles, type JobFileStore } from './jobFiles';
 import { JobRequests } from './jobRequests';
 import { JobStore, type StoredJob } from './jobStore';
 
-export type { JobFileStore, RecordSource };
+export type { FailureOutcome, FinalizeOutcome, JobFileStore, RecordSource, ScheduleRuns };
 
 /** What the jobs service is built from; the composition root wires the app's stores in. */
 export interface ExportJobsDependencies {
@@ -18,6 +24,8 @@ export interface ExportJobsDependencies {
   files: JobFileStore;
   /** Days a job file is kept: API jobs are downloads, scheduled files an archive kept to the 30-day promise. */
   retentionDays: Record<JobTrigger, number>;
+  /** Where a scheduled job's end is recorded (the schedules service, which itself starts jobs). */
+  scheduleRuns: ScheduleRuns;
 }
 
 /**
@@ -37,7 +45,13 @@ export class ExportJobsService {
     const jobs = new JobStore(dependencies.jobs);
     const files = new JobFiles(dependencies.files);
     this.requests = new JobRequests(jobs, files);
-    this.activities = new JobActivities(jobs, files, dependencies.sources, dependencies.retentionDays);
+    this.activities = new JobActivities(
+      jobs,
+      files,
+      dependencies.sources,
+      dependencies.retentionDays,
+      dependencies.scheduleRuns,
+    );
   }
 
   // What the HTTP functions call.
@@ -94,13 +108,13 @@ export class ExportJobsService {
     return this.activities.runBatch(ref);
   }
 
-  /** Makes the file from the staged batches and marks the job completed. */
-  finalize(ref: JobRef): Promise<JobRecord> {
+  /** Makes the file from the staged batches, marks the job completed and its schedule's run. */
+  finalize(ref: JobRef): Promise<FinalizeOutcome> {
     return this.activities.finalize(ref);
   }
 
-  /** Marks work in progress failed; returns the error id its logs carry. */
-  markFailed(ref: JobRef, message: string): Promise<string> {
+  /** Marks work in progress failed, and its schedule's run; reports the error id its logs carry. */
+  markFailed(ref: JobRef, message: string): Promise<FailureOutcome> {
     return this.activities.markFailed(ref, message);
   }
 }

@@ -13,6 +13,7 @@ import {
   type BatchResult,
   type DataType,
   type JobRecord,
+  type JobStatus,
   type JobTrigger,
 } from '../../domain/jobs';
 import { inferColumnModel } from '../../formats';
@@ -23,6 +24,25 @@ import type { JobStore, StoredJob } from './jobStore';
 
 /** Where a data type's records are read from: the owner's Cosmos container in the app. */
 export type RecordSource = Pick<RecordStore<OwnedRecord>, 'count' | 'take'>;
+
+/** Where a scheduled job's end is recorded: the schedules service. */
+export interface ScheduleRuns {
+  recordRun(ownerEmail: string, scheduleId: string, status: 'completed' | 'failed'): Promise<void>;
+}
+
+/** What finalize reports to the orchestration. */
+export interface FinalizeOutcome {
+  status: JobStatus;
+  rows: number | undefined;
+  /** Whether the schedule recorded the run; `undefined` for a job of no schedule. */
+  schedule_recorded: boolean | undefined;
+}
+
+/** What markFailed reports to the orchestration: the id the job's error is logged under. */
+export interface FailureOutcome {
+  error_id: string;
+  message: string;
+}
 
 /** Sample read to fix the columns every part shares. */
 const columnSampleSize = 200;
@@ -42,6 +62,7 @@ export class JobActivities {
     private readonly files: JobFiles,
     private readonly sources: Record<DataType, RecordSource>,
     private readonly retentionDays: Record<JobTrigger, number>,
+    private readonly scheduleRuns: ScheduleRuns,
   ) {}
 
   /** Counts the records, fixes the shared columns, and marks the job running. Idempotent. */
@@ -75,14 +96,25 @@ export class JobActivities {
     return outcome(next, currentDataType(next) === undefined);
   }
 
-  /** Commits the file in one step (no reader ever sees part of it) and records its size and hash. */
-  finalize(ref: JobRef): Promise<JobRecord> {
-    return this.completeFile(ref);
+  /** Writes the file, then records the run on the job's schedule, if it has one. */
+  async finalize(ref: JobRef): Promise<FinalizeOutcome> {
+    const job = await this.completeFile(ref);
+    // The schedule's last status is bookkeeping: failing to write it must not fail a finished job.
+    const recorded = job.schedule_id
+      ? await this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, 'completed').then(
+          () => true,
+          () => false,
+        )
+      : undefined;
+    return { status: job.status, rows: job.file?.rows, schedule_recorded: recorded };
   }
 
-  /** A failed job keeps its checkpoint (to resume) and says why, with an id to find the logs. */
-  async markFailed(ref: JobRef, message: string): Promise<string> {
-    return this.jobs.fail(await this.jobs.load(ref), message);
+  /** Records the failure on the job (if still in progress) and the failed run on its schedule. */
+  async markFailed(ref: JobRef, message: string): Promise<FailureOutcome> {
+    const job = await this.jobs.load(ref);
+    const errorId = await this.jobs.fail(job, message);
+    if (job.schedule_id) await this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, 'failed');
+    return { error_id: errorId, message };
   }
 
   private async countRecords(job: JobRecord): Promise<Partial<Record<DataType, number>>> {
