@@ -156,6 +156,7 @@ export class JobActivities {
     const job = await this.jobs.load(ref);
     if (job.status === 'completed' && job.file) return job;
     if (job.status !== 'running') throw conflict(`Export job ${job.job_id} is ${job.status}.`);
+    // A single pass (XLSX, PDF) saves how far it is now and then, each save over the one before.
     let current = job;
     const written = await this.files.assemble(
       job,
