@@ -20,26 +20,13 @@ export const planJob = registerActivity(activities.plan, jobDimensions, (app, re
 export const runBatch = registerActivity(activities.runBatch, jobDimensions, (app, ref: JobRef) =>
   app.exportJobs.runBatch(ref),
 );
-export const finalizeJob = registerActivity(activities.finalize, jobDimensions, async (app, ref: JobRef) => {
-  const job = await app.exportJobs.finalize(ref);
-  // The schedule's last status is bookkeeping: failing to write it must not fail a finished job.
-  const recorded = job.schedule_id
-    ? await app.schedules.recordRun(job.owner_email, job.schedule_id, 'completed').then(
-        () => true,
-        () => false,
-      )
-    : undefined;
-  return { status: job.status, rows: job.file?.rows, schedule_recorded: recorded };
-});
+export const finalizeJob = registerActivity(activities.finalize, jobDimensions, (app, ref: JobRef) =>
+  app.exportJobs.finalize(ref),
+);
 export const markJobFailed = registerActivity(
   activities.markFailed,
   (input: { ref: JobRef }) => jobDimensions(input.ref),
-  async (app, input: { ref: JobRef; message: string }) => {
-    const errorId = await app.exportJobs.markFailed(input.ref, input.message);
-    const job = await app.exportJobs.get({ email: input.ref.owner_email }, input.ref.job_id);
-    if (job.schedule_id) await app.schedules.recordRun(job.owner_email, job.schedule_id, 'failed');
-    return { error_id: errorId, message: input.message };
-  },
+  (app, input: { ref: JobRef; message: string }) => app.exportJobs.markFailed(input.ref, input.message),
 );
 
 export function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {

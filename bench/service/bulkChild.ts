@@ -183,15 +183,13 @@ async function main(): Promise<void> {
       const synthetic = new SyntheticSource(records);
       // Bench only: the same jobs service, reading from the synthetic source instead of Cosmos.
       Object.defineProperty(services, 'jobs', {
-        value: new ExportJobsService(
-          services.cosmos.container('export_jobs'),
-          { documents: synthetic, export_tracking: synthetic },
-          services.blob,
-          {
-            api: 1,
-            schedule: 1,
-          },
-        ),
+        value: new ExportJobsService({
+          jobs: services.cosmos.container('export_jobs'),
+          sources: { documents: synthetic, export_tracking: synthetic },
+          files: services.blob,
+          retentionDays: { api: 1, schedule: 1 },
+          scheduleRuns: services.schedules,
+        }),
       });
     } else {
       await seedCosmos(records);

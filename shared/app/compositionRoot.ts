@@ -55,15 +55,23 @@ export class AppServices {
       tracking: this.exportTracking,
       waitLimitMs: config.limits.exportWaitMs,
     });
-    this.exportJobs = new ExportJobsService(
-      this.cosmos.container('export_jobs'),
-      {
+    this.exportJobs = new ExportJobsService({
+      jobs: this.cosmos.container('export_jobs'),
+      sources: {
         documents: this.cosmos.container('documents'),
         export_tracking: this.cosmos.container('export_tracking'),
       },
-      this.blob,
-      { api: config.limits.jobFileRetentionDays, schedule: config.limits.instanceRetentionDays },
-    );
+      files: this.blob,
+      retentionDays: {
+        api: config.limits.jobFileRetentionDays,
+        schedule: config.limits.instanceRetentionDays,
+      },
+      // The schedules service starts jobs, so it is built after this one: reach it when a run ends.
+      scheduleRuns: {
+        recordRun: (ownerEmail, scheduleId, status) =>
+          this.schedules.recordRun(ownerEmail, scheduleId, status),
+      },
+    });
     this.schedules = new SchedulesService(this.cosmos.container('export_schedules'), this.exportJobs);
   }
 
