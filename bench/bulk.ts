@@ -5,32 +5,21 @@
  * in a fresh process; then one end-to-end job through the Cosmos emulator. Writes
  * bench/results/bulk.json.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runBenchChild } from './support/benchChild';
+import { BulkCaseResult, type BulkMode } from './service/bulkCase';
 
-interface CaseResult {
-  mode: string;
-  format: string;
-  records: number;
-  records_per_s: number;
-  peak_rss_mb: number;
-  max_progress_gap_s?: number;
-}
-
-function runCase(mode: string, format: string, records: number): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [path.join(__dirname, 'service', 'bulkChild.js'), mode, format, String(records)],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`${mode} ${format}: ${error.message}\n${stderr}`));
-        const line = stdout.trim().split('\n').at(-1) ?? '';
-        resolve(JSON.parse(line) as CaseResult);
-      },
-    );
-  });
+function runCase(mode: BulkMode, format: string, records: number): Promise<BulkCaseResult> {
+  return runBenchChild(
+    {
+      label: `bulk case "${mode} ${format} ${records}"`,
+      script: path.join(__dirname, 'service', 'bulkChild.js'),
+      args: [mode, format, String(records)],
+      timeoutMs: 30 * 60_000,
+    },
+    BulkCaseResult,
+  );
 }
 
 function option(args: readonly string[], name: string, fallback: number): number {

@@ -10,12 +10,12 @@
  * of 3 passes. Environment equivalents: BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_PDF_ROWS,
  * BENCH_REPEATS, BENCH_ONLY.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchCase, RowScale } from './formats/benchCases';
 import { BENCH_CASES } from './formats/benchCases';
-import type { ChildMeasurement } from './formats/child';
+import { ChildMeasurement } from './formats/measurement';
+import { runBenchChild } from './support/benchChild';
 
 interface BenchConfig {
   rows: Record<RowScale, number>;
@@ -74,21 +74,15 @@ function readConfig(args: readonly string[]): BenchConfig {
 }
 
 function runChild(caseId: string, rows: number): Promise<ChildMeasurement> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      process.execPath,
-      [CHILD, caseId, String(rows)],
-      { timeout: CHILD_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(new Error(`${caseId} failed: ${error.message}\n${stderr}`));
-          return;
-        }
-        const last = stdout.trim().split('\n').pop() ?? '';
-        resolvePromise(JSON.parse(last) as ChildMeasurement);
-      },
-    );
-  });
+  return runBenchChild(
+    {
+      label: `formats case "${caseId} ${rows}"`,
+      script: CHILD,
+      args: [caseId, String(rows)],
+      timeoutMs: CHILD_TIMEOUT_MS,
+    },
+    ChildMeasurement,
+  );
 }
 
 /** Best run by throughput (the least disturbed by other work), with the highest peak RSS of all runs. */

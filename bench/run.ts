@@ -2,6 +2,8 @@
  * Benchmark dispatcher: `node dist/bench/run.js [name] [options]`. Each bench lives in its
  * own module; without a name every bench runs in turn.
  */
+import { failIfExitingUnfinished, holdEventLoopUntil } from './support/eventLoop';
+
 type Bench = (args: readonly string[]) => Promise<void>;
 
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = {
@@ -25,7 +27,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+let finished = false;
+failIfExitingUnfinished('bench/run.js', () => finished);
+holdEventLoopUntil(main(process.argv.slice(2))).then(
+  () => (finished = true),
+  (error: unknown) => {
+    finished = true;
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
