@@ -1,94 +1,75 @@
 /**
  * File-format benchmark: every writer — ours and the baselines — runs in a fresh child process
  * on the same generated records; the table compares throughput and peak memory side by side
- * and is saved to bench/results/formats.json.
+ * and is saved to formats.json in bench/results/ (bench/results/smoke/ with --smoke).
  *
- *   node dist/bench/run.js formats [--rows N] [--small-rows N] [--pdf-rows N] [--repeats N] [--only csv,xlsx]
+ *   node dist/bench/run.js formats [--rows N] [--small-rows N] [--pdf-rows N] [--repeats N] [--only csv,xlsx] [--smoke] [--out DIR]
  *
  * Defaults: 1,000,000 rows (CSV, JSON, XLSX and the baselines that cope), 100,000 for
  * papaparse and SheetJS (and ours again at that size, for their ratios), 100,000 for PDF; best
- * of 3 passes. Environment equivalents: BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_PDF_ROWS,
- * BENCH_REPEATS, BENCH_ONLY.
+ * of 3 passes. --smoke: 2,000 / 1,000 / 200 rows, one pass. Environment equivalents:
+ * BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_PDF_ROWS, BENCH_REPEATS, BENCH_ONLY.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { z } from 'zod';
 import type { BenchCase, RowScale } from './formats/benchCases';
 import { BENCH_CASES } from './formats/benchCases';
-import type { ChildMeasurement } from './formats/child';
+import { ChildMeasurement } from './formats/measurement';
+import { runBenchChild } from './support/benchChild';
+import type { BenchDefinition } from './support/benchDefinition';
+import type { BenchOptions } from './support/options';
+import { resultRows, writeResultFile } from './support/resultFile';
 
 interface BenchConfig {
   rows: Record<RowScale, number>;
   repeats: number;
   only: readonly string[] | undefined;
+  childTimeoutMs: number;
 }
 
-/** One line of bench/results/formats.json. */
-export interface FormatBenchEntry {
-  format: string;
-  writer: string;
-  rows: number;
-  rows_per_s: number;
-  mb_per_s: number;
-  peak_rss_mb: number;
-  rss_growth_mb: number;
-  seconds: number;
-  bytes: number;
+/** One line of formats.json. */
+const FormatBenchEntry = z.object({
+  format: z.string(),
+  writer: z.string(),
+  rows: z.number().int().positive(),
+  rows_per_s: z.number().positive(),
+  mb_per_s: z.number().nonnegative(),
+  peak_rss_mb: z.number().positive(),
+  rss_growth_mb: z.number(),
+  seconds: z.number().nonnegative(),
+  bytes: z.number().int().positive(),
   /** For our writer: the baseline it is compared with; null for a baseline's own line. */
-  baseline: string | null;
+  baseline: z.string().nullable(),
   /** Our throughput over the baseline's, same run, same rows. */
-  ratio: number | null;
-  goal: number | null;
-}
+  ratio: z.number().positive().nullable(),
+  goal: z.number().positive().nullable(),
+});
+export type FormatBenchEntry = z.infer<typeof FormatBenchEntry>;
+
+const FormatResults = resultRows(FormatBenchEntry);
 
 const CHILD = join(__dirname, 'formats', 'child.js');
-const RESULTS = resolve(__dirname, '..', '..', 'bench', 'results', 'formats.json');
-const CHILD_TIMEOUT_MS = 15 * 60 * 1000;
 
-function option(args: readonly string[], name: string, env: string | undefined): string | undefined {
-  const index = args.indexOf(`--${name}`);
-  if (index !== -1) return args[index + 1];
-  const inline = args.find((a) => a.startsWith(`--${name}=`));
-  return inline?.slice(name.length + 3) ?? env;
-}
-
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return n;
-}
-
-function readConfig(args: readonly string[]): BenchConfig {
+function readConfig(options: BenchOptions): BenchConfig {
   const env = process.env;
-  const only = option(args, 'only', env.BENCH_ONLY);
+  const only = options.string('only', env.BENCH_ONLY);
   return {
     rows: {
-      large: positiveInt(option(args, 'rows', env.BENCH_ROWS), 1_000_000, 'rows'),
-      small: positiveInt(option(args, 'small-rows', env.BENCH_SMALL_ROWS), 100_000, 'small-rows'),
-      pdf: positiveInt(option(args, 'pdf-rows', env.BENCH_PDF_ROWS), 100_000, 'pdf-rows'),
+      large: options.positiveInt('rows', { full: 1_000_000, smoke: 2_000 }, env.BENCH_ROWS),
+      small: options.positiveInt('small-rows', { full: 100_000, smoke: 1_000 }, env.BENCH_SMALL_ROWS),
+      pdf: options.positiveInt('pdf-rows', { full: 100_000, smoke: 200 }, env.BENCH_PDF_ROWS),
     },
-    repeats: positiveInt(option(args, 'repeats', env.BENCH_REPEATS), 3, 'repeats'),
+    repeats: options.positiveInt('repeats', { full: 3, smoke: 1 }, env.BENCH_REPEATS),
     only: only?.split(',').map((s) => s.trim()),
+    childTimeoutMs: (options.smoke ? 2 : 15) * 60_000,
   };
 }
 
-function runChild(caseId: string, rows: number): Promise<ChildMeasurement> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      process.execPath,
-      [CHILD, caseId, String(rows)],
-      { timeout: CHILD_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(new Error(`${caseId} failed: ${error.message}\n${stderr}`));
-          return;
-        }
-        const last = stdout.trim().split('\n').pop() ?? '';
-        resolvePromise(JSON.parse(last) as ChildMeasurement);
-      },
-    );
-  });
+function runChild(caseId: string, rows: number, timeoutMs: number): Promise<ChildMeasurement> {
+  return runBenchChild(
+    { label: `formats case "${caseId} ${rows}"`, script: CHILD, args: [caseId, String(rows)], timeoutMs },
+    ChildMeasurement,
+  );
 }
 
 /** Best run by throughput (the least disturbed by other work), with the highest peak RSS of all runs. */
@@ -157,8 +138,8 @@ function printTable(entries: readonly FormatBenchEntry[]): void {
   for (const line of lines) console.log(format(line));
 }
 
-export async function runFormatsBench(args: readonly string[]): Promise<void> {
-  const config = readConfig(args);
+async function runFormatsBench(options: BenchOptions): Promise<string> {
+  const config = readConfig(options);
   const cases = BENCH_CASES.filter((c) => config.only === undefined || config.only.includes(c.format));
   const measured = new Map<string, ChildMeasurement>();
   // Whole passes over all cases, so a writer and its baseline are interleaved and share the
@@ -169,7 +150,7 @@ export async function runFormatsBench(args: readonly string[]): Promise<void> {
       process.stderr.write(
         `pass ${pass}/${config.repeats} ${bench.id} (${rows.toLocaleString('en-US')} rows)… `,
       );
-      const m = await runChild(bench.id, rows);
+      const m = await runChild(bench.id, rows, config.childTimeoutMs);
       process.stderr.write(
         `${Math.round(rows / m.seconds).toLocaleString('en-US')} rows/s, ${Math.round(m.peakRssMb)} MB\n`,
       );
@@ -194,7 +175,11 @@ export async function runFormatsBench(args: readonly string[]): Promise<void> {
     }
   }
   printTable(entries);
-  mkdirSync(resolve(RESULTS, '..'), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(entries, null, 2)}\n`);
-  console.log(`\nSaved ${RESULTS}`);
+  return writeResultFile(options.resultsDir, 'formats', FormatResults, entries);
 }
+
+export const formatsBench: BenchDefinition = {
+  valueOptions: ['rows', 'small-rows', 'pdf-rows', 'repeats', 'only'],
+  resultSchema: FormatResults,
+  run: runFormatsBench,
+};

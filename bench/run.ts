@@ -1,31 +1,40 @@
 /**
- * Benchmark dispatcher: `node dist/bench/run.js [name] [options]`. Each bench lives in its
- * own module; without a name every bench runs in turn.
+ * Benchmark dispatcher: `node dist/bench/run.js [name] [--smoke] [--out DIR] [options]`. Each
+ * bench lives in its own module (bench/registry.ts); without a name every bench runs in turn.
+ * `--smoke` runs each at a size that takes seconds and writes to bench/results/smoke/.
  */
-type Bench = (args: readonly string[]) => Promise<void>;
-
-const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = {
-  formats: async () => (await import('./formats')).runFormatsBench,
-  workflow: async () => (await import('./workflow')).runWorkflowBench,
-  bulk: async () => (await import('./bulk')).runBulkBench,
-};
+import { BENCH_NAMES, loadBench } from './registry';
+import { failIfExitingUnfinished, holdEventLoopUntil } from './support/eventLoop';
+import { BenchOptions } from './support/options';
 
 async function main(argv: readonly string[]): Promise<void> {
   const [first, ...rest] = argv;
   const named = first !== undefined && !first.startsWith('-');
-  const names = named ? [first] : Object.keys(BENCHES);
+  const names = named ? [first] : BENCH_NAMES;
   const args = named ? rest : argv;
-  for (const name of names) {
-    const load = BENCHES[name];
-    if (load === undefined)
-      throw new Error(`Unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
-    await (
-      await load()
-    )(args);
+  const benches = await Promise.all(names.map(async (name) => ({ name, bench: await loadBench(name) })));
+  // One parse for all of them, so an option that none of them reads fails before any runs.
+  const options = new BenchOptions(
+    args,
+    benches.flatMap(({ bench }) => bench.valueOptions),
+  );
+  for (const { name, bench } of benches) {
+    const file = await bench.run(options);
+    console.log(`\n${name}: saved ${file}`);
+    if (options.smoke)
+      console.log(
+        '(smoke size: proves the bench runs end to end; its figures and goal verdicts mean nothing)',
+      );
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+let finished = false;
+failIfExitingUnfinished('bench/run.js', () => finished);
+holdEventLoopUntil(main(process.argv.slice(2))).then(
+  () => (finished = true),
+  (error: unknown) => {
+    finished = true;
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,19 +1,51 @@
 /**
- * `npm run bench -- workflow [--runs N]`: phase 1 and phase 2 round trips of the export workflow
- * on the local host (local summarizer, embedded emulators), a 200-line-item invoice, N runs per
- * format, with the share of time spent in Cosmos, Blob, file generation, the AI and the rest
- * (orchestration, HTTP, JSON). Writes bench/results/workflow.json.
+ * `npm run bench -- workflow [--runs N] [--smoke] [--out DIR]`: phase 1 and phase 2 round trips
+ * of the export workflow on the local host (local summarizer, embedded emulators), a
+ * 200-line-item invoice, N runs per format (100; 2 with --smoke) after 3 warm-up runs, with the
+ * share of time spent in Cosmos, Blob, file generation, the AI and the rest (orchestration,
+ * HTTP, JSON). Writes workflow.json to bench/results/ (bench/results/smoke/ with --smoke).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { startLocalHost } from '../host/localHost';
 import { OwnedContainer } from '../shared/adapters/cosmos';
 import { BlobStore } from '../shared/adapters/blob';
 import { LocalDocumentAi } from '../shared/adapters/localDocumentAi';
 import { percentile, resetSpent, spent, timeMethods } from './service/instrument';
+import type { BenchDefinition } from './support/benchDefinition';
+import type { BenchOptions } from './support/options';
+import { resultRows, writeResultFile } from './support/resultFile';
 
 const formats = ['csv', 'json', 'xlsx', 'pdf'] as const;
 const targets: Record<(typeof formats)[number], number> = { csv: 120, json: 120, xlsx: 250, pdf: 250 };
+
+/** Not capped at 100: concurrent adapter calls can add up to more than the wall time. */
+const percent = z.number().nonnegative();
+/** One line of workflow.json: a phase of one format; phase 2 lines carry the target and time shares. */
+const WorkflowRow = z.object({
+  format: z.enum(formats),
+  phase: z.union([z.literal(1), z.literal(2)]),
+  runs: z.number().int().positive(),
+  p50_ms: z.number().nonnegative(),
+  p95_ms: z.number().nonnegative(),
+  target_p95_ms: z.number().positive().optional(),
+  share: z
+    .object({
+      cosmos_pct: percent,
+      blob_pct: percent,
+      generation_pct: percent,
+      ai_pct: percent,
+      // The remainder: below 0 when concurrent adapter calls overlap.
+      orchestration_and_http_pct: z.number(),
+    })
+    .optional(),
+});
+type WorkflowRow = z.infer<typeof WorkflowRow>;
+
+const WorkflowResults = resultRows(WorkflowRow).refine(
+  (rows) => formats.every((f) => rows.some((r) => r.format === f && r.phase === 2 && r.share !== undefined)),
+  { message: `workflow.json needs a phase 2 row with time shares for each of ${formats.join(', ')}` },
+);
 
 function invoice(lines: number) {
   const items = Array.from({ length: lines }, (_, i) => ({
@@ -33,9 +65,8 @@ function invoice(lines: number) {
   };
 }
 
-export async function runWorkflowBench(args: readonly string[]): Promise<void> {
-  const runsArg = args.indexOf('--runs');
-  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 100;
+async function runWorkflowBench(options: BenchOptions): Promise<string> {
+  const runs = options.positiveInt('runs', { full: 100, smoke: 2 });
   timeMethods(
     OwnedContainer.prototype,
     ['create', 'upsert', 'read', 'query', 'take', 'count', 'replaceIfUnchanged'],
@@ -80,15 +111,7 @@ export async function runWorkflowBench(args: readonly string[]): Promise<void> {
     ) as { document_id: string }
   ).document_id;
   const edited = { ...data, CustomerName: 'Contoso Europe Ltd.' };
-  const results: {
-    format: string;
-    phase: number;
-    runs: number;
-    p50_ms: number;
-    p95_ms: number;
-    target_p95_ms?: number;
-    share?: Record<string, number>;
-  }[] = [];
+  const results: WorkflowRow[] = [];
 
   for (const format of formats) {
     const phase1: number[] = [];
@@ -159,7 +182,11 @@ export async function runWorkflowBench(args: readonly string[]): Promise<void> {
           : ''),
     );
   }
-  const out = path.resolve(__dirname, '..', '..', 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'workflow.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return writeResultFile(options.resultsDir, 'workflow', WorkflowResults, results);
 }
+
+export const workflowBench: BenchDefinition = {
+  valueOptions: ['runs'],
+  resultSchema: WorkflowResults,
+  run: runWorkflowBench,
+};

@@ -1,26 +1,18 @@
 /**
  * Runs one bench case in a fresh process (`node child.js <case> <rows>`), so its peak RSS is
- * its own, and prints one JSON line with the measurements.
+ * its own, and prints one JSON line with the measurements (see ./measurement.ts).
  */
 import { performance } from 'node:perf_hooks';
+import { runAsBenchChild } from '../support/benchChild';
 import { benchCase } from './benchCases';
 import { recordPool } from './benchRecords';
 import { FileSink } from './fileSink';
-
-export interface ChildMeasurement {
-  caseId: string;
-  rows: number;
-  seconds: number;
-  bytes: number;
-  /** Highest resident set size of the whole process. */
-  peakRssMb: number;
-  /** Peak minus the resident size just before writing began (records pool and code loaded). */
-  rssGrowthMb: number;
-}
+import type { ChildMeasurement } from './measurement';
 
 const MB = 1024 * 1024;
 
-async function main(caseId: string, rows: number): Promise<void> {
+async function measure(caseId: string, rows: number): Promise<ChildMeasurement> {
+  if (!Number.isInteger(rows) || rows <= 0) throw new Error(`rows must be a positive integer, got ${rows}`);
   const bench = benchCase(caseId);
   const pool = recordPool();
   const sink = new FileSink(caseId);
@@ -30,7 +22,7 @@ async function main(caseId: string, rows: number): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
   const bytes = sink.close();
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  const measurement: ChildMeasurement = {
+  return {
     caseId,
     rows,
     seconds,
@@ -38,11 +30,7 @@ async function main(caseId: string, rows: number): Promise<void> {
     peakRssMb: peakRss / MB,
     rssGrowthMb: (peakRss - rssBefore) / MB,
   };
-  process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 
-const [caseId, rows] = process.argv.slice(2);
-main(caseId ?? '', Number(rows)).catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const [caseId = '', rows = ''] = process.argv.slice(2);
+runAsBenchChild(`formats case "${caseId} ${rows}"`, () => measure(caseId, Number(rows)));

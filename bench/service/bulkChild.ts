@@ -3,7 +3,8 @@
  *   node dist/bench/service/bulkChild.js ours <format> <records>    the real pipeline, synthetic source
  *   node dist/bench/service/bulkChild.js raw ndjson <records>       unformatted NDJSON blocks, same Blob store
  *   node dist/bench/service/bulkChild.js cosmos <format> <records>  the real pipeline over the Cosmos emulator
- * Prints one JSON line with the figures.
+ * Prints one JSON line with the figures (see ./bulkCase.ts), through runAsBenchChild, so it
+ * cannot exit 0 without it.
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
@@ -12,8 +13,10 @@ import { cosmosEmulatorConnectionString } from '../../host/emulators';
 import { startLocalHost } from '../../host/localHost';
 import type { OwnedQuery, OwnedRecord } from '../../shared/ports/records';
 import { blockId } from '../../shared/domain/jobs';
-import { readyServices } from '../../shared/app/compositionRoot';
+import { readyServices, type AppServices } from '../../shared/app/compositionRoot';
 import { ExportJobsService, type RecordSource } from '../../shared/services/exportJobs';
+import { runAsBenchChild } from '../support/benchChild';
+import { BulkMode, type BulkCaseResult } from './bulkCase';
 
 const owner = 'bench@contoso.com';
 
@@ -54,7 +57,10 @@ class SyntheticSource implements RecordSource {
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runRaw(records: number): Promise<Record<string, number>> {
+/** A case's timing figures; the mode, format, record count and peak RSS are added around them. */
+type Figures = Pick<BulkCaseResult, 'records_per_s' | 'seconds' | 'max_progress_gap_s'>;
+
+async function runRaw(records: number): Promise<Figures> {
   const services = await readyServices();
   const started = performance.now();
   const ids: string[] = [];
@@ -80,7 +86,7 @@ async function seedCosmos(records: number): Promise<void> {
   }
 }
 
-async function runJob(baseUrl: string, format: string, records: number): Promise<Record<string, number>> {
+async function runJob(baseUrl: string, format: string, records: number): Promise<Figures> {
   const headers = {
     'content-type': 'application/json',
     'x-ms-client-principal': Buffer.from(JSON.stringify({ claims: [{ typ: 'email', val: owner }] })).toString(
@@ -93,12 +99,17 @@ async function runJob(baseUrl: string, format: string, records: number): Promise
     headers,
     body: JSON.stringify({ data_types: ['documents'], format, batch_size: 1000 }),
   });
+  if (!created.ok)
+    throw new Error(`POST /api/v1/export-jobs answered ${created.status}: ${await created.text()}`);
   const { job_id: jobId } = (await created.json()) as { job_id: string };
   let lastProgress = -1;
   let lastChange = performance.now();
   let maxGap = 0;
   for (;;) {
-    const job = (await (await fetch(`${baseUrl}/api/v1/export-jobs/${jobId}`, { headers })).json()) as {
+    const polled = await fetch(`${baseUrl}/api/v1/export-jobs/${jobId}`, { headers });
+    if (!polled.ok)
+      throw new Error(`GET /api/v1/export-jobs/${jobId} answered ${polled.status}: ${await polled.text()}`);
+    const job = (await polled.json()) as {
       status: string;
       processed_records: number;
       finalized_records?: number;
@@ -111,7 +122,12 @@ async function runJob(baseUrl: string, format: string, records: number): Promise
       lastChange = now;
       lastProgress = progress;
     }
-    if (job.status === 'completed') break;
+    if (job.status === 'completed') {
+      // A job that exported fewer records would make the figures meaningless.
+      if (job.processed_records !== records)
+        throw new Error(`job completed with ${job.processed_records} of ${records} records`);
+      break;
+    }
     if (job.status === 'failed') throw new Error(`job failed: ${job.error_message}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -125,18 +141,23 @@ async function runJob(baseUrl: string, format: string, records: number): Promise
 
 /**
  * The Cosmos emulator in a process of its own, so the host's peak RSS is the host's alone (the
- * emulator keeps every document in memory and copies them on every query).
+ * emulator keeps every document in memory and copies them on every query). Like Azurite in
+ * host/emulators.ts it runs behind a bootstrap that exits when the IPC channel to this process
+ * closes, so it never outlives a case that crashes or is killed.
  */
-async function startSeparateCosmos(): Promise<{ connectionString: string; stop: () => void }> {
+async function startSeparateCosmos(): Promise<{ connectionString: string; stop: () => Promise<void> }> {
   const port = await new Promise<number>((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = probe.address() as net.AddressInfo;
       probe.close(() => resolve(free));
     });
   });
+  const bootstrap = "process.on('disconnect', () => process.exit(0)); require(process.argv[1]);";
   const child = spawn(
     process.execPath,
     [
+      '-e',
+      bootstrap,
       require.resolve('@vercel/cosmosdb-server/lib/cli.js'),
       '--no-ssl',
       '--host',
@@ -144,67 +165,81 @@ async function startSeparateCosmos(): Promise<{ connectionString: string; stop: 
       '--port',
       String(port),
     ],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    await exited;
+  };
+  const startedBy = performance.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the Cosmos emulator exited with code ${child.exitCode}`);
     const up = await fetch(`http://127.0.0.1:${port}/`).then(
       () => true,
       () => false,
     );
     if (up) break;
+    if (performance.now() > startedBy) {
+      await stop();
+      throw new Error('the Cosmos emulator did not answer within 30 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return {
-    connectionString: cosmosEmulatorConnectionString(port),
-    stop: () => child.kill(),
-  };
+  return { connectionString: cosmosEmulatorConnectionString(port), stop };
 }
 
-async function main(): Promise<void> {
-  const [mode = 'ours', format = 'csv', count = '100000'] = process.argv.slice(2);
+function caseFromArguments(argv: readonly string[]): { mode: BulkMode; format: string; records: number } {
+  const [mode = 'ours', format = 'csv', count = '100000'] = argv;
   const records = Number(count);
-  const separateCosmos = mode === 'cosmos' ? await startSeparateCosmos() : undefined;
-  process.env.STORAGE = '';
-  process.env.COSMOS = separateCosmos?.connectionString ?? '';
-  const host = await startLocalHost({
-    port: 0,
-    appRoot: path.resolve(__dirname, '..', '..', '..'),
-    log: () => undefined,
-    timers: false,
-  });
-  let figures: Record<string, number>;
-  if (mode === 'raw') {
-    figures = await runRaw(records);
-  } else {
-    const services = await readyServices();
-    if (mode === 'ours') {
-      const synthetic = new SyntheticSource(records);
-      // Bench only: the same jobs service, reading from the synthetic source instead of Cosmos.
-      Object.defineProperty(services, 'jobs', {
-        value: new ExportJobsService({
-          jobs: services.cosmos.container('export_jobs'),
-          sources: { documents: synthetic, export_tracking: synthetic },
-          files: services.blob,
-          retentionDays: { api: 1, schedule: 1 },
-          scheduleRuns: services.schedules,
-        }),
-      });
-    } else {
-      await seedCosmos(records);
-    }
-    figures = await runJob(host.url, format, records);
-  }
-  await host.stop();
-  separateCosmos?.stop();
-  process.stdout.write(
-    `${JSON.stringify({ mode, format, records, ...figures, peak_rss_mb: peakRssMb() })}\n`,
-  );
-  process.exit(0);
+  if (!Number.isInteger(records) || records <= 0)
+    throw new Error(`records must be a positive integer, got "${count}"`);
+  return { mode: BulkMode.parse(mode), format, records };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function measureCase(argv: readonly string[]): Promise<BulkCaseResult> {
+  const { mode, format, records } = caseFromArguments(argv);
+  const separateCosmos = mode === 'cosmos' ? await startSeparateCosmos() : undefined;
+  try {
+    process.env.STORAGE = '';
+    process.env.COSMOS = separateCosmos?.connectionString ?? '';
+    const host = await startLocalHost({
+      port: 0,
+      appRoot: path.resolve(__dirname, '..', '..', '..'),
+      log: () => undefined,
+      timers: false,
+    });
+    let figures: Figures;
+    try {
+      figures = mode === 'raw' ? await runRaw(records) : await runPipeline(host.url, mode, format, records);
+    } finally {
+      await host.stop();
+    }
+    return { mode, format, records, ...figures, peak_rss_mb: peakRssMb() };
+  } finally {
+    await separateCosmos?.stop();
+  }
+}
+
+/** The real export job, over the synthetic source (ours) or over the Cosmos emulator (cosmos). */
+async function runPipeline(baseUrl: string, mode: 'ours' | 'cosmos', format: string, records: number) {
+  const services = await readyServices();
+  if (mode === 'ours') {
+    const synthetic = new SyntheticSource(records);
+    // Bench only: the same jobs service, reading from the synthetic source instead of Cosmos.
+    Object.defineProperty(services, 'exportJobs' satisfies keyof AppServices, {
+      value: new ExportJobsService({
+        jobs: services.cosmos.container('export_jobs'),
+        sources: { documents: synthetic, export_tracking: synthetic },
+        files: services.blob,
+        retentionDays: { api: 1, schedule: 1 },
+        scheduleRuns: services.schedules,
+      }),
+    });
+  } else {
+    await seedCosmos(records);
+  }
+  return runJob(baseUrl, format, records);
+}
+
+runAsBenchChild(`bulk case ${process.argv.slice(2).join(' ')}`, () => measureCase(process.argv.slice(2)));
