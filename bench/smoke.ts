@@ -24,22 +24,29 @@ interface Outcome {
   rows?: number;
 }
 
-function runAtSmokeSize(
-  name: string,
-  outDir: string,
-): Promise<{ code: number | null; signal: string | null }> {
+interface Exit {
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+}
+
+function runAtSmokeSize(name: string, outDir: string): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN_SCRIPT, name, '--smoke', '--out', outDir], {
       stdio: 'inherit',
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), BENCH_TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, BENCH_TIMEOUT_MS);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal });
+      resolve({ code, signal, timedOut });
     });
   });
 }
@@ -50,10 +57,10 @@ async function smoke(name: string, outDir: string): Promise<Outcome> {
   // A file left by an earlier run must not pass for this run's.
   rmSync(file, { force: true });
   const started = performance.now();
-  const { code, signal } = await runAtSmokeSize(name, outDir);
+  const { code, signal, timedOut } = await runAtSmokeSize(name, outDir);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
-  if (signal !== null)
-    return { name, seconds, failure: `killed by ${signal} (timeout ${BENCH_TIMEOUT_MS / 1000} s?)` };
+  if (timedOut) return { name, seconds, failure: `still running after ${BENCH_TIMEOUT_MS / 1000} s: killed` };
+  if (signal !== null) return { name, seconds, failure: `killed by ${signal}` };
   if (code !== 0) return { name, seconds, failure: `exited with code ${code}` };
   try {
     const rows: unknown = readResultFile(file, bench.resultSchema);

@@ -174,7 +174,8 @@ async function startSeparateCosmos(): Promise<{ connectionString: string; stop: 
   };
   const startedBy = performance.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the Cosmos emulator exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the Cosmos emulator stopped before answering (${child.exitCode ?? child.signalCode})`);
     const up = await fetch(`http://127.0.0.1:${port}/`).then(
       () => true,
       () => false,
