@@ -101,6 +101,9 @@ export async function startAzurite(): Promise<Emulator> {
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
+        // While we wait for it to go, it must hold the event loop: else a caller awaiting stop()
+        // with nothing else pending sees its process end before stop() resolves.
+        child.ref();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
