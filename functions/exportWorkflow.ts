@@ -3,7 +3,7 @@ import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/app/activities';
 import { hashOwner } from '../shared/core/log';
 import { stageId } from '../shared/domain/exportRecords';
-import { outcomeOf, PermanentActivityError } from '../shared/workflows/activityOutcome';
+import { failureReason, outcomeOf, PermanentActivityError } from '../shared/workflows/activityOutcome';
 import {
   exportWorkflow,
   type EditsSubmitted,
@@ -84,7 +84,7 @@ export function* exportWorkflowOrchestrator(
     context.df.setCustomStatus({ stage: 3, status: 'completed' });
     return { status: 'completed', ...stage3 };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = failureReason(error);
     const code = error instanceof PermanentActivityError ? error.code : undefined;
     yield markWorkflowFailed({ start, message, ...(code ? { code } : {}) });
     context.df.setCustomStatus({ status: 'failed' });

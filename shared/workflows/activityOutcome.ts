@@ -36,3 +36,16 @@ export function* outcomeOf<T>(task: df.Task): Generator<df.Task, T, unknown> {
   }
   return result as T;
 }
+
+/**
+ * What a failed workflow tells the user: the fault's own message, without the runtime's
+ * "Activity function 'x' failed:" prefix or the stack trace Durable appends (neither .NET nor
+ * JavaScript stack traces belong in a record or a response).
+ */
+export function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  return (
+    firstLine.replace(/^(Activity|Orchestrator) function '[^']*' failed: /, '').trim() || 'The work failed.'
+  );
+}
