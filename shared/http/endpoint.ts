@@ -30,6 +30,8 @@ type AnonymousHandler = (request: {
 
 /** Ids we hand out are UUIDs or schedule slot keys; anything longer is not one of ours. */
 const maxRouteParamLength = 256;
+/** What our ids are made of: no spaces, separators or control characters, which Cosmos DB also refuses in ids. */
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): Record<P, string> {
   const details: ErrorDetail[] = [];
@@ -39,6 +41,11 @@ function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): 
     if (!value) details.push({ field: name, message: 'is required in the path' });
     else if (value.length > maxRouteParamLength)
       details.push({ field: name, message: `must be at most ${maxRouteParamLength} characters` });
+    else if (!idPattern.test(value))
+      details.push({
+        field: name,
+        message: 'is not an id this API hands out (letters, digits, . _ : - only)',
+      });
     else values[name] = value;
   }
   if (details.length > 0) throw invalidRequest('The path is invalid.', details);
