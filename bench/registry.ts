@@ -5,6 +5,7 @@ export const BENCHES: Readonly<Record<string, () => Promise<BenchDefinition>>> =
   formats: async () => (await import('./formats')).formatsBench,
   workflow: async () => (await import('./workflow')).workflowBench,
   bulk: async () => (await import('./bulk')).bulkBench,
+  load: async () => (await import('./load')).loadBench,
 };
 
 export const BENCH_NAMES: readonly string[] = Object.keys(BENCHES);

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench -- load [--seconds N] [--users N] [--smoke] [--out DIR]`: simulated users, each
+ * running full flows (create a document, phase 1, phase 2) back to back against the local host,
+ * first 1 user, then N (32; 4 with --smoke), for N seconds each (60; 3 with --smoke). The host
+ * runs in its own process (`node dist/host/main.js`, as `npm start`), the emulators and the load
+ * in this one, so the host's figures are the product's. Each user also tries to read another
+ * user's workflow: anything but 404 is a cross-user read. Writes load.json.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { z } from 'zod';
+import { startAzurite, startCosmosEmulator } from '../host/emulators';
+import { percentile } from './service/instrument';
+import type { BenchDefinition } from './support/benchDefinition';
+import type { BenchOptions } from './support/options';
+import { writeResultFile } from './support/resultFile';
+
+const LoadResult = z.object({
+  users: z.number().int().positive(),
+  seconds: z.number().positive(),
+  flows: z.number().int().nonnegative(),
+  flows_per_s: z.number().nonnegative(),
+  p50_ms: z.number().nonnegative(),
+  p95_ms: z.number().nonnegative(),
+  single_user_flows_per_s: z.number().nonnegative(),
+  single_user_p95_ms: z.number().nonnegative(),
+  /** flows_per_s / single_user_flows_per_s, measured in the same run (goal ≥ 2.5). */
+  scaling: z.number().nonnegative(),
+  errors_5xx: z.number().int().nonnegative(),
+  cross_user_reads: z.number().int().nonnegative(),
+});
+
+const appRoot = path.resolve(__dirname, '..', '..');
+
+function principal(email: string): string {
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: email }] })).toString(
+    'base64',
+  );
+}
+
+interface Tally {
+  latencies: number[];
+  errors5xx: number;
+  crossUserReads: number;
+}
+
+/** One simulated user: flows back to back until the deadline. */
+async function user(
+  baseUrl: string,
+  index: number,
+  deadline: number,
+  tally: Tally,
+  workflows: { own: string[]; peer: readonly string[] },
+) {
+  const headers = {
+    'x-ms-client-principal': principal(`load-${index}@contoso.com`),
+    'content-type': 'application/json',
+  };
+  const call = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 500) tally.errors5xx++;
+    return { status: response.status, text };
+  };
+  for (let flow = 0; performance.now() < deadline; flow++) {
+    const started = performance.now();
+    const created = await call('POST', '/api/v1/docs', {
+      file_name: `invoice-${flow}.json`,
+      document_type: 'invoice',
+      extracted_data: { InvoiceId: `INV-${index}-${flow}`, Total: flow, Items: [{ sku: 'A', amount: flow }] },
+    });
+    if (created.status !== 201) continue;
+    const { document_id } = JSON.parse(created.text) as { document_id: string };
+    const review = await call('POST', `/api/v1/docs/${document_id}/export`, { use_ai_review: true });
+    if (review.status !== 200) continue;
+    const { export_workflow_id } = JSON.parse(review.text) as { export_workflow_id: string };
+    const file = await call('POST', `/api/v1/docs/${document_id}/export`, {
+      use_ai_template_generation: true,
+      export_workflow_id,
+      format: 'csv',
+      data: { InvoiceId: `INV-${index}-${flow}`, Total: flow + 1, Items: [{ sku: 'A', amount: flow + 1 }] },
+    });
+    if (file.status !== 200) continue;
+    tally.latencies.push(performance.now() - started);
+    // Another user's workflow must answer exactly as a missing one.
+    const peer = workflows.peer.at(-1);
+    if (peer && (await call('GET', `/api/v1/exports/${peer}`)).status !== 404) tally.crossUserReads++;
+    workflows.own.push(export_workflow_id);
+  }
+}
+
+async function phase(baseUrl: string, users: number, seconds: number, peers: string[][]) {
+  const tally: Tally = { latencies: [], errors5xx: 0, crossUserReads: 0 };
+  const deadline = performance.now() + seconds * 1000;
+  // Each user is shown the workflows of the user next to it.
+  await Promise.all(
+    Array.from({ length: users }, (_, i) =>
+      user(baseUrl, i, deadline, tally, { own: peers[i] ?? [], peer: peers[(i + 1) % peers.length] ?? [] }),
+    ),
+  );
+  const sorted = [...tally.latencies].sort((a, b) => a - b);
+  return {
+    flows: sorted.length,
+    flows_per_s: Math.round((sorted.length / seconds) * 10) / 10,
+    p50_ms: Math.round(percentile(sorted, 50)),
+    p95_ms: Math.round(percentile(sorted, 95)),
+    errors5xx: tally.errors5xx,
+    crossUserReads: tally.crossUserReads,
+  };
+}
+
+/** The compiled host in its own process, on a free port; resolves once it prints its listening line. */
+async function startHostProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], {
+    cwd: appRoot,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr}`)));
+  });
+  child.stdout.resume();
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function runLoadBench(options: BenchOptions): Promise<string> {
+  const users = options.positiveInt('users', { full: 32, smoke: 4 });
+  const seconds = options.positiveInt('seconds', { full: 60, smoke: 3 });
+  const [azurite, cosmos] = await Promise.all([startAzurite(), startCosmosEmulator()]);
+  const host = await startHostProcess({
+    STORAGE: azurite.connectionString,
+    COSMOS: cosmos.connectionString,
+    COSMOS_DATABASE: `load_${Date.now()}`,
+  });
+  try {
+    const peers = Array.from({ length: users }, () => [] as string[]);
+    await phase(host.url, 1, Math.min(3, seconds), peers); // warm-up
+    const single = await phase(host.url, 1, seconds, peers);
+    const many = await phase(host.url, users, seconds, peers);
+    const result = {
+      users,
+      seconds,
+      flows: many.flows,
+      flows_per_s: many.flows_per_s,
+      p50_ms: many.p50_ms,
+      p95_ms: many.p95_ms,
+      single_user_flows_per_s: single.flows_per_s,
+      single_user_p95_ms: single.p95_ms,
+      scaling: single.flows_per_s > 0 ? Math.round((many.flows_per_s / single.flows_per_s) * 100) / 100 : 0,
+      errors_5xx: single.errors5xx + many.errors5xx,
+      cross_user_reads: single.crossUserReads + many.crossUserReads,
+    };
+    console.log('\nload (full flows: create, phase 1, phase 2 CSV)');
+    console.log(JSON.stringify(result, null, 2));
+    return writeResultFile(options.resultsDir, 'load', LoadResult, result);
+  } finally {
+    await host.stop();
+    await Promise.all([azurite.stop(), cosmos.stop()]);
+  }
+}
+
+export const loadBench: BenchDefinition = {
+  valueOptions: ['users', 'seconds'],
+  resultSchema: LoadResult,
+  run: runLoadBench,
+};
