@@ -2,20 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { AppError, conflict, isErrorCode, unavailable } from '../core/errors';
 import type { Caller } from '../core/identity';
 import { waitFor } from '../core/wait';
-import type { Json } from '../domain/changes';
 import {
   assertStage2Fits,
   editsId,
-  maxWorkflowDataBytes,
-  type DeliverableFormat,
   type DeliverableInfo,
   type EditsRecord,
   type UserModifications,
   type UserPreferences,
   type WorkflowHeader,
 } from '../domain/exportRecords';
+import {
+  assertDataSize,
+  modificationsOf,
+  type EditsRequest,
+  type ReviewRequest,
+} from '../domain/exportSubmissions';
 import type { AiSummary } from '../domain/summary';
-import type { TemplateCustomization, TemplateName } from '../domain/templates';
 import type { OrchestrationControl } from '../ports/orchestration';
 import {
   exportWorkflow,
@@ -24,22 +26,6 @@ import {
 } from '../workflows/exportWorkflowDefinition';
 import type { DocumentsService } from './documents';
 import { alreadySubmitted, type ExportTrackingStore } from './exportTracking';
-
-export interface ReviewRequest {
-  format?: DeliverableFormat;
-  document_template?: TemplateName;
-}
-
-export interface EditsRequest {
-  export_workflow_id?: string;
-  format: DeliverableFormat;
-  data: Json;
-  document_template: TemplateName;
-  transformation_instructions?: string;
-  template_customization?: TemplateCustomization;
-  editing_started_at?: string;
-  edit_count?: number;
-}
 
 export type ReviewOutcome =
   { kind: 'ready'; workflow_id: string; ai_summary: AiSummary } | { kind: 'pending'; workflow_id: string };
@@ -55,34 +41,6 @@ interface Dependencies {
 
 /** The slowest a waiting request polls the orchestration status. */
 const statusPollCapMs = 100;
-
-function assertDataSize(data: Json): void {
-  const size = Buffer.byteLength(JSON.stringify(data));
-  if (size > maxWorkflowDataBytes) {
-    throw new AppError(
-      'payload_too_large',
-      `The edited data is ${size} bytes; the limit is ${maxWorkflowDataBytes}.`,
-      [{ field: 'data', message: `at most ${maxWorkflowDataBytes} bytes as JSON` }],
-    );
-  }
-}
-
-function modificationsOf(request: EditsRequest, now: Date): UserModifications {
-  return {
-    data: request.data,
-    preferences: {
-      format: request.format,
-      document_template: request.document_template,
-      ...(request.transformation_instructions !== undefined
-        ? { transformation_instructions: request.transformation_instructions }
-        : {}),
-      ...(request.template_customization ? { template_customization: request.template_customization } : {}),
-    },
-    ...(request.editing_started_at ? { editing_started_at: request.editing_started_at } : {}),
-    ...(request.edit_count !== undefined ? { edit_count: request.edit_count } : {}),
-    received_at: now.toISOString(),
-  };
-}
 
 /** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
 type HeaderChoices = Pick<WorkflowHeader, 'format' | 'document_template' | 'regenerated_from' | 'edits_id'>;
