@@ -1,8 +1,14 @@
 import { AzureOpenAiDocumentAi } from '../../../shared/adapters/openai';
+import { AppError } from '../../../shared/core/errors';
 import { detectChanges } from '../../../shared/domain/changes';
 import { summarizeLocally } from '../../../shared/domain/summary';
 import { layoutFor } from '../../../shared/domain/templates';
-import { startOpenAiServer, type OpenAiServer } from '../../support/openaiServer';
+import {
+  contentFilterError,
+  startOpenAiServer,
+  withheldAnswer,
+  type OpenAiServer,
+} from '../../support/openaiServer';
 
 let server: OpenAiServer;
 let ai: AzureOpenAiDocumentAi;
@@ -25,7 +31,18 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
-beforeEach(() => (server.requests.length = 0));
+beforeEach(() => server.reset());
+
+/** The error a call fails with, so its fields can be checked one by one. */
+async function failure(run: Promise<unknown>): Promise<AppError> {
+  try {
+    await run;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
 
 describe('AzureOpenAiDocumentAi', () => {
   it('when the model answers a valid summary, then it is returned with the usage and deployment path', async () => {
@@ -66,18 +83,6 @@ describe('AzureOpenAiDocumentAi', () => {
     await expect(ai.summarize(input)).rejects.toThrow(/invalid summary twice \(not a JSON object\)/);
   });
 
-  it('when the service is throttled, then the client retries and succeeds', async () => {
-    server.answer({ status: 429 }, validSummary);
-    const run = await ai.summarize(input);
-    expect(run.result.overview.length).toBeGreaterThan(0);
-    expect(server.requests).toHaveLength(2);
-  });
-
-  it('when the service keeps failing, then a 503 dependency error', async () => {
-    server.answer({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
-    await expect(ai.summarize(input)).rejects.toMatchObject({ status: 503, code: 'dependency_unavailable' });
-  });
-
   it('when finalizing with the executive template, then sections outside the layout are empty', async () => {
     server.answer(validSummary);
     const layout = layoutFor('executive_summary', undefined, 'inv.pdf');
@@ -94,4 +99,114 @@ describe('AzureOpenAiDocumentAi', () => {
       '<user_instructions>\nbe brief\n</user_instructions>',
     );
   });
+});
+
+describe('when Azure OpenAI refuses or fails', () => {
+  it('when the prompt trips the content filter (published 400), then ai_rejected at once: one request, no Retry-After', async () => {
+    server.answer(contentFilterError, validSummary);
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'ai_rejected', status: 422 });
+    expect(error.retryAfterSeconds).toBeUndefined();
+    expect(error.message).toMatch(/content filter refused the prompt \(custom_blocklists\)/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('when the context length is exceeded, then ai_rejected naming the sizes, not retried', async () => {
+    // Shaped as inference.json's `errorResponse` (2024-10-21); no published example exists.
+    server.answer({
+      status: 400,
+      body: {
+        error: {
+          message:
+            "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      },
+    });
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'ai_rejected', status: 422 });
+    expect(error.message).toBe(
+      'The document is too large for the AI model (130512 tokens, the model takes 128000); reduce its data or the instructions.',
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('when the answer is withheld by the content filter (published 200), then ai_rejected without asking again', async () => {
+    server.answer(withheldAnswer, validSummary);
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'ai_rejected', status: 422 });
+    expect(error.message).toMatch(/withheld the model's answer \(custom_blocklists\)/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('when another 4xx comes back, then ai_rejected names status and code but never echoes the service message', async () => {
+    server.answer({
+      status: 422,
+      body: {
+        error: { code: 'invalid_value', type: 'invalid_request_error', message: 'echo: INV-100 secret' },
+      },
+    });
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'ai_rejected', status: 422 });
+    expect(error.message).toBe(
+      'Azure OpenAI rejected the request (HTTP 422, code invalid_value, type invalid_request_error).',
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('when throttled with retry-after: 1, then the client waits it out and succeeds on the second request', async () => {
+    server.answer({ status: 429, headers: { 'retry-after': '1' } }, validSummary);
+    const run = await ai.summarize(input);
+    expect(run.result.overview.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(2);
+    const [first, second] = server.requests;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('when the service keeps failing with 500, then 503 dependency_unavailable with Retry-After after 1 + 3 requests', async () => {
+    server.answer(...Array.from({ length: 4 }, () => ({ status: 500, headers: { 'retry-after-ms': '5' } })));
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'dependency_unavailable', status: 503, retryAfterSeconds: 1 });
+    expect(error.message).toMatch(/busy or failing \(HTTP 500\)/);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('when the service asks to wait longer than the bound, then 503 at once with its Retry-After', async () => {
+    server.answer({ status: 429, headers: { 'retry-after': '120' } });
+    const started = Date.now();
+    const error = await failure(ai.summarize(input));
+    expect(error).toMatchObject({ code: 'dependency_unavailable', status: 503, retryAfterSeconds: 120 });
+    expect(server.requests).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it.each([
+    [
+      401,
+      { error: { code: '401', message: 'Access denied due to invalid subscription key' } },
+      /access was denied/,
+    ],
+    [
+      404,
+      {
+        error: {
+          code: 'DeploymentNotFound',
+          message: 'The API deployment for this resource does not exist.',
+        },
+      },
+      /deployment was not found \(HTTP 404, code DeploymentNotFound\)/,
+    ],
+  ])(
+    'when the service answers %i (a configuration fault), then 503 for the operator, asked once, without the key',
+    async (status, body, reason) => {
+      server.answer({ status, body });
+      const error = await failure(ai.summarize(input));
+      expect(error).toMatchObject({ code: 'dependency_unavailable', status: 503, retryAfterSeconds: 60 });
+      expect(error.message).toMatch(reason);
+      expect(error.message).not.toContain('test-key');
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 });
