@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'ai_rejected'
   | 'dependency_unavailable'
   | 'internal_error';
 
@@ -27,6 +28,9 @@ const statusByCode: Record<ErrorCode, number> = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  // The AI service refused this content (content filter, too long for the model): the request was
+  // well formed, but the same content will be refused again, so it is neither a 400 nor a 503.
+  ai_rejected: 422,
   dependency_unavailable: 503,
   internal_error: 500,
 };
@@ -63,7 +67,13 @@ export const unavailable = (dependency: string, retryAfterSeconds = 5, message?:
  * Faults the same input will meet again: retrying the activity cannot help, so the work fails at
  * once with this reason (a 4xx for the user), instead of after every retry with a 503.
  */
-const permanentCodes = new Set<ErrorCode>(['invalid_request', 'not_found', 'gone', 'payload_too_large']);
+const permanentCodes = new Set<ErrorCode>([
+  'invalid_request',
+  'not_found',
+  'gone',
+  'payload_too_large',
+  'ai_rejected',
+]);
 
 export function isPermanent(error: unknown): error is AppError {
   return error instanceof AppError && permanentCodes.has(error.code);
