@@ -52,6 +52,7 @@ export function workflowView(header: WorkflowHeader, stages: StageRecord[], runt
   return {
     ...historyEntry(header),
     ...(header.error_message ? { error_message: header.error_message } : {}),
+    ...(header.error_code ? { error_code: header.error_code } : {}),
     runtime_status: runtimeStatus,
     stages: stages.map(publicRecord),
     links: exportLinks(header.export_workflow_id, header.document_id),
