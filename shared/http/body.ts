@@ -20,7 +20,8 @@ export async function readBytes(http: HttpRequest, maxBytes: number): Promise<Bu
   if (!http.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  const reader = http.body.getReader();
+  // The library types the body's chunks as `any`; the worker hands us bytes.
+  const reader = (http.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
