@@ -159,4 +159,23 @@ describe('export integrity', () => {
     expect(csv.headers.get('x-export-warnings')).toBe('0');
     expect(csv.bytes.toString('utf8')).toContain(long);
   });
+
+  it('when an export answers 202, then its status link answers at once, before stage 1 is recorded', async () => {
+    const impatient = await startHost({
+      COSMOS_DATABASE: `integrity_${randomUUID().slice(0, 8)}`,
+      EXPORT_WAIT_LIMIT_MS: '1',
+    });
+    try {
+      const api = apiClient(impatient.url, newUser('early'));
+      const documentId = await documentWith(api, { invoice_id: 'INV-2', total: 3 });
+      const started = await api.post(`/api/v1/docs/${documentId}/export`, { use_ai_review: true });
+      expect(started.status).toBe(202);
+      const link = started.headers.get('location') ?? '';
+      const status = await api.get(link);
+      expect(status.status).toBe(200);
+      expect(['pending', 'awaiting_user_review']).toContain(status.json<{ status: string }>().status);
+    } finally {
+      await impatient.stop();
+    }
+  });
 });
