@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'unprocessable_document'
   | 'dependency_unavailable'
   | 'internal_error';
 
@@ -27,6 +28,7 @@ const statusByCode: Record<ErrorCode, number> = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable_document: 422,
   dependency_unavailable: 503,
   internal_error: 500,
 };
@@ -63,7 +65,13 @@ export const unavailable = (dependency: string, retryAfterSeconds = 5, message?:
  * Faults the same input will meet again: retrying the activity cannot help, so the work fails at
  * once with this reason (a 4xx for the user), instead of after every retry with a 503.
  */
-const permanentCodes = new Set<ErrorCode>(['invalid_request', 'not_found', 'gone', 'payload_too_large']);
+const permanentCodes = new Set<ErrorCode>([
+  'invalid_request',
+  'not_found',
+  'gone',
+  'payload_too_large',
+  'unprocessable_document',
+]);
 
 export function isPermanent(error: unknown): error is AppError {
   return error instanceof AppError && permanentCodes.has(error.code);
