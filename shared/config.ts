@@ -16,12 +16,33 @@ const optionalText = z
   .transform((v) => (v ? v : undefined));
 const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/ }).optional());
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const boundedInt = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 const ncrontab = (fallback: string) =>
   z
     .string()
     .trim()
     .default(fallback)
     .refine((v) => v.split(/\s+/).length === 6, 'must be a 6-field NCRONTAB expression');
+
+export interface UploadParsingSettings {
+  /** A parse still running after this is ended and answers 422. */
+  readonly deadlineMs: number;
+  /** The parsing worker's heap (`resourceLimits.maxOldGenerationSizeMb`). */
+  readonly memoryMb: number;
+  /** Most bytes an XLSX may inflate to, all its zip entries together. */
+  readonly maxInflatedBytes: number;
+  /** Parses that may run at once, each in its own worker thread. */
+  readonly workers: number;
+}
+
+/** The upload parsing limits when no setting changes them (README, "Upload limits"). */
+export const uploadParsingDefaults: UploadParsingSettings = Object.freeze({
+  deadlineMs: 10_000,
+  memoryMb: 256,
+  maxInflatedBytes: 64 * 1024 * 1024,
+  workers: 2,
+});
 
 const settingsSchema = z
   .object({
@@ -47,6 +68,11 @@ const settingsSchema = z
     HOUSEKEEPING_CRON: ncrontab('0 30 3 * * *'),
     EXPORT_WAIT_LIMIT_MS: positiveInt(20_000),
     MAX_UPLOAD_BYTES: positiveInt(25 * 1024 * 1024),
+    UPLOAD_PARSE_DEADLINE_MS: boundedInt(uploadParsingDefaults.deadlineMs, 100, 600_000),
+    // A worker needs about 20 MB to load the parsers at all.
+    UPLOAD_PARSE_MEMORY_MB: boundedInt(uploadParsingDefaults.memoryMb, 32, 4096),
+    UPLOAD_MAX_INFLATED_BYTES: positiveInt(uploadParsingDefaults.maxInflatedBytes),
+    UPLOAD_PARSE_WORKERS: boundedInt(uploadParsingDefaults.workers, 1, 16),
     INSTANCE_RETENTION_DAYS: positiveInt(30),
     JOB_FILE_RETENTION_DAYS: positiveInt(7),
   })
@@ -97,6 +123,8 @@ export interface AppConfig {
   readonly limits: {
     readonly exportWaitMs: number;
     readonly maxUploadBytes: number;
+    /** How uploads are parsed off the event loop (shared/services/uploadParsing). */
+    readonly uploadParsing: UploadParsingSettings;
     readonly instanceRetentionDays: number;
     readonly jobFileRetentionDays: number;
   };
@@ -162,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     limits: {
       exportWaitMs: s.EXPORT_WAIT_LIMIT_MS,
       maxUploadBytes: s.MAX_UPLOAD_BYTES,
+      uploadParsing: Object.freeze({
+        deadlineMs: s.UPLOAD_PARSE_DEADLINE_MS,
+        memoryMb: s.UPLOAD_PARSE_MEMORY_MB,
+        maxInflatedBytes: s.UPLOAD_MAX_INFLATED_BYTES,
+        workers: s.UPLOAD_PARSE_WORKERS,
+      }),
       instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
       jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
     },

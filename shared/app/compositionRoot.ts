@@ -15,6 +15,7 @@ import { ExportRequests } from '../services/exportRequests';
 import { ExportStagesService } from '../services/exportStages';
 import { ExportTrackingStore } from '../services/exportTracking';
 import { ExtractionService } from '../services/extraction';
+import { UploadParserPool } from '../services/uploadParsing/parserPool';
 import { checkHealth, type HealthReport } from '../services/healthCheck';
 import { housekeep } from '../services/retention';
 import type { LogTarget } from '../core/log';
@@ -34,6 +35,7 @@ export class AppServices {
   readonly exportRequests: ExportRequests;
   readonly exportJobs: ExportJobsService;
   readonly schedules: SchedulesService;
+  readonly uploadParser: UploadParserPool;
   private provisioned?: Promise<void>;
 
   constructor(readonly config: AppConfig) {
@@ -43,10 +45,11 @@ export class AppServices {
       ? new DocumentIntelligenceExtractor(config.documentIntelligence)
       : undefined;
     this.ai = config.openai ? new AzureOpenAiDocumentAi(config.openai) : new LocalDocumentAi();
+    this.uploadParser = new UploadParserPool(config.limits.uploadParsing);
     this.documents = new DocumentsService(
       this.cosmos.container<DocumentRecord>('documents'),
       this.blob,
-      new ExtractionService(remoteExtractor),
+      new ExtractionService(remoteExtractor, this.uploadParser),
     );
     this.exportTracking = new ExportTrackingStore(this.cosmos.container('export_tracking'));
     this.exportStages = new ExportStagesService(this.exportTracking, this.documents, this.ai, this.blob);
@@ -111,6 +114,7 @@ export class AppServices {
 
   dispose(): void {
     this.cosmos.dispose();
+    void this.uploadParser.dispose();
   }
 }
 

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'ai_rejected'
+  | 'unprocessable_document'
   | 'dependency_unavailable'
   | 'internal_error';
 
@@ -31,6 +32,7 @@ const statusByCode: Record<ErrorCode, number> = {
   // The AI service refused this content (content filter, too long for the model): the request was
   // well formed, but the same content will be refused again, so it is neither a 400 nor a 503.
   ai_rejected: 422,
+  unprocessable_document: 422,
   dependency_unavailable: 503,
   internal_error: 500,
 };
@@ -73,6 +75,7 @@ const permanentCodes = new Set<ErrorCode>([
   'gone',
   'payload_too_large',
   'ai_rejected',
+  'unprocessable_document',
 ]);
 
 export function isPermanent(error: unknown): error is AppError {

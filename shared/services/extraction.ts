@@ -1,11 +1,7 @@
-import Papa from 'papaparse';
-import * as XLSX from 'xlsx';
-import { AppError, invalidRequest } from '../core/errors';
-import type { Json } from '../domain/changes';
-import { maxWorkflowDataBytes } from '../domain/exportRecords';
-import { columnNames, csvCellValue, spreadsheetDateText, type CellValue } from '../domain/cellValues';
-import { firstInexactNumber } from '../domain/jsonNumbers';
+import { AppError } from '../core/errors';
+import { uploadParsingDefaults } from '../config';
 import type { Extraction, RemoteExtractor } from '../ports/remoteExtractor';
+import { UploadParserPool, type UploadParser } from './uploadParsing/parserPool';
 
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -19,175 +15,37 @@ export function uploadKind(contentType: string): 'csv' | 'json' | 'xlsx' | 'remo
   return undefined;
 }
 
+let sharedParser: UploadParserPool | undefined;
+
 /**
- * The most cells a table can have and still fit a document: each serialises to at least six bytes
- * (`"a":1,`). Checked before rows are built, so a ragged CSV or a sparse sheet (one cell in A1,
- * one in XFD1048576) is refused at once instead of filling memory with empty cells.
+ * For a service built without a parser (tests, scripts): one pool at the default limits, shared
+ * and started on first use. The app passes its own, built from its settings.
  */
-const maxTableCells = Math.floor(maxWorkflowDataBytes / 6);
-
-/** Refuses a table too large for a document before any row of it is built. */
-function checkTableSize(rows: number, columns: number, what: string): void {
-  if (rows * columns > maxTableCells) {
-    throw new AppError(
-      'payload_too_large',
-      `${what} has ${rows} rows of ${columns} columns; a document holds at most ` +
-        `${maxWorkflowDataBytes} bytes of data.`,
-    );
-  }
-}
-
-/** Rows as objects keyed by column name, every row holding every column (a missing cell is null). */
-function tableOf(
-  names: string[],
-  cells: CellValue[][],
-): { columns: string[]; rows: { [column: string]: CellValue }[] } {
-  return {
-    columns: names,
-    rows: cells.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null]))),
-  };
-}
-
-function parseCsv(bytes: Buffer): Json {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  // No dynamicTyping: it turns 02134 into 2134 and rewrites dates; csvCellValue retypes only
-  // what survives the round trip. No header mode either, so unnamed, repeated and extra columns
-  // get names we choose and document instead of being merged or dropped.
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
-  // A one-column file has no delimiter to detect; Papa then reads it with a comma, which is right.
-  const fatal = parsed.errors.find((e) => e.type !== 'Delimiter');
-  if (fatal)
-    throw invalidRequest(`The CSV file could not be read: ${fatal.message} (row ${fatal.row ?? '?'}).`);
-  const [header = [], ...records] = parsed.data;
-  // A row longer than the header adds columns rather than losing its extra cells.
-  const width = records.reduce((widest, record) => Math.max(widest, record.length), header.length);
-  checkTableSize(records.length, width, 'The CSV file');
-  return tableOf(
-    columnNames(header, width),
-    records.map((record) => record.map(csvCellValue)),
-  );
-}
-
-function parseJson(bytes: Buffer): Json {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidRequest('The JSON file is not valid JSON.');
-  }
-  // JSON.parse rounds what a double cannot hold (ids beyond 2^53, 1e400); refusing says so,
-  // where storing the rounded number would silently change the user's value.
-  const inexact = firstInexactNumber(text);
-  if (inexact) {
-    throw invalidRequest(
-      `The JSON file holds the number ${inexact.literal} (line ${inexact.line}, column ${inexact.column}), ` +
-        'which reading it would round (numbers hold integers up to ±9007199254740991 and about 17 ' +
-        'significant digits). Write it as a string to keep every digit.',
-      [
-        {
-          field: `line ${inexact.line}, column ${inexact.column}`,
-          message: `inexact number ${inexact.literal}`,
-        },
-      ],
-    );
-  }
-  if (Array.isArray(value)) return { rows: value as Json[] };
-  if (typeof value === 'object' && value !== null) return value as Json;
-  throw invalidRequest('The JSON file must hold an object or an array.');
-}
-
-/** A cell as the workbook types it; date-formatted numbers as the local date/time the sheet shows. */
-function workbookCellValue(cell: XLSX.CellObject | undefined, date1904: boolean): CellValue {
-  if (!cell) return null;
-  switch (cell.t) {
-    case 'n':
-      if (typeof cell.v !== 'number') return null;
-      return spreadsheetDateText(cell.v, typeof cell.z === 'string' ? cell.z : '', date1904) ?? cell.v;
-    case 's':
-      return typeof cell.v === 'string' && cell.v !== '' ? cell.v : null;
-    case 'b':
-      return typeof cell.v === 'boolean' ? cell.v : null;
-    case 'e':
-      // An error cell (#DIV/0!, #N/A) keeps the text the sheet shows.
-      return cell.w ?? null;
-    default:
-      return null;
-  }
+function defaultParser(): UploadParser {
+  sharedParser ??= new UploadParserPool(uploadParsingDefaults);
+  return sharedParser;
 }
 
 /**
- * A sheet's first row with a value is its header, the rows below with a value its records.
- * Cells are read from those present, not from the sheet's declared range: a file may claim
- * A1:XFD1048576 (17 billion cells) while holding two.
+ * Reads CSV, JSON and XLSX ourselves, in a worker thread within the upload limits (see
+ * uploadParsing/); PDFs and images go to Document Intelligence when configured.
  */
-function sheetTable(sheet: XLSX.WorkSheet, date1904: boolean, what: string) {
-  const byRow = new Map<number, Map<number, CellValue>>();
-  let first = Infinity;
-  let last = -1;
-  for (const address of Object.keys(sheet)) {
-    if (address.startsWith('!')) continue;
-    const value = workbookCellValue(sheet[address] as XLSX.CellObject, date1904);
-    if (value === null) continue;
-    const { r, c } = XLSX.utils.decode_cell(address);
-    const row = byRow.get(r) ?? new Map<number, CellValue>();
-    byRow.set(r, row.set(c, value));
-    first = Math.min(first, c);
-    last = Math.max(last, c);
-  }
-  const width = last - first + 1;
-  checkTableSize(Math.max(byRow.size - 1, 0), width, what);
-  const [header, ...records] = [...byRow.keys()]
-    .sort((a, b) => a - b)
-    .map((r) => {
-      const row = byRow.get(r);
-      return Array.from({ length: width }, (_, i) => row?.get(first + i) ?? null);
-    });
-  if (!header) return { columns: [], rows: [] };
-  const names = columnNames(
-    header.map((v) => (v === null ? undefined : String(v))),
-    width,
-    first + 1,
-  );
-  return tableOf(names, records);
-}
-
-function parseXlsx(bytes: Buffer): Json {
-  let workbook: XLSX.WorkBook;
-  try {
-    // cellDates would build JS Dates in the server's timezone; serials plus their number format
-    // (cellNF) give the sheet's own wall-clock date without any conversion.
-    workbook = XLSX.read(bytes, {
-      type: 'buffer',
-      cellDates: false,
-      cellNF: true,
-      cellFormula: false,
-      cellHTML: false,
-    });
-  } catch {
-    throw invalidRequest('The XLSX file could not be read.');
-  }
-  const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
-  const sheets = workbook.SheetNames.map((name) => {
-    const sheet = workbook.Sheets[name];
-    return { name, ...(sheet ? sheetTable(sheet, date1904, `Sheet "${name}"`) : { columns: [], rows: [] }) };
-  });
-  return { sheets };
-}
-
-/** Reads CSV, JSON and XLSX ourselves; PDFs and images go to Document Intelligence when configured. */
 export class ExtractionService {
-  constructor(private readonly remote: RemoteExtractor | undefined) {}
+  constructor(
+    private readonly remote: RemoteExtractor | undefined,
+    private readonly parser?: UploadParser,
+  ) {}
 
+  /** The file's data. A CSV, JSON or XLSX `bytes` is handed to the parsing worker (see UploadParser). */
   async extract(bytes: Buffer, contentType: string, documentType: string): Promise<Extraction> {
     const kind = uploadKind(contentType);
     switch (kind) {
       case 'csv':
-        return { data: parseCsv(bytes), method: 'local:csv', confidence: 1 };
       case 'json':
-        return { data: parseJson(bytes), method: 'local:json', confidence: 1 };
-      case 'xlsx':
-        return { data: parseXlsx(bytes), method: 'local:xlsx', confidence: 1 };
+      case 'xlsx': {
+        const data = await (this.parser ?? defaultParser()).parse(kind, bytes);
+        return { data, method: `local:${kind}`, confidence: 1 };
+      }
       case 'remote':
         if (!this.remote) {
           throw new AppError(
