@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/app/activities';
 import { hashOwner } from '../shared/core/log';
+import { outcomeOf } from '../shared/workflows/activityOutcome';
 import { bulkExport, type BatchOutcome, type JobRef } from '../shared/workflows/bulkExportDefinition';
 
 /**
@@ -32,17 +33,18 @@ export const markJobFailed = registerActivity(
 export function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
   const ref = context.df.getInput<JobRef>();
   try {
-    let outcome = (yield planJob(ref).withRetry(retry)) as BatchOutcome;
+    // A permanent fault (a job too large to plan, say) comes back as an outcome: it fails the job at once.
+    let outcome = yield* outcomeOf<BatchOutcome>(planJob(ref).withRetry(retry));
     for (let batches = 0; !outcome.done; batches++) {
       if (batches === bulkExport.batchesPerGeneration) {
         context.df.continueAsNew(ref);
         return undefined;
       }
-      outcome = (yield runBatch(ref).withRetry(retry)) as BatchOutcome;
+      outcome = yield* outcomeOf<BatchOutcome>(runBatch(ref).withRetry(retry));
       // Short on purpose: Durable caps custom status at 16 KB; details live in the job record.
       context.df.setCustomStatus({ batch: outcome.batch, of: outcome.of });
     }
-    yield finalizeJob(ref).withRetry(retry);
+    yield* outcomeOf(finalizeJob(ref).withRetry(retry));
     return { status: 'completed' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
