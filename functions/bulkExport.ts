@@ -33,6 +33,7 @@ export const markJobFailed = registerActivity(
 export function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
   const ref = context.df.getInput<JobRef>();
   try {
+    // A permanent fault (a job too large to plan, say) comes back as an outcome: it fails the job at once.
     let outcome = yield* outcomeOf<BatchOutcome>(planJob(ref).withRetry(retry));
     for (let batches = 0; !outcome.done; batches++) {
       if (batches === bulkExport.batchesPerGeneration) {

@@ -1,13 +1,13 @@
 import { invalidRequest } from '../../core/errors';
 import { fieldPath, type DataType, type JobRequest } from './jobRequestSchema';
 
-/** Where a data type's records live and which field dates them. */
-export const dataTypeSources: Record<
-  DataType,
-  { container: 'documents' | 'export_tracking'; dateField: string }
-> = {
-  documents: { container: 'documents', dateField: 'created_at' },
-  export_tracking: { container: 'export_tracking', dateField: 'timestamp' },
+/**
+ * The field that dates a data type's records, for the job's date range. Where the records live
+ * is the composition root's to say (it hands the jobs service one source per data type).
+ */
+export const dateFieldOf: Record<DataType, string> = {
+  documents: 'created_at',
+  export_tracking: 'timestamp',
 };
 
 /** A SQL condition with its parameters: values are always bound, field names were validated. */
@@ -48,7 +48,7 @@ export function jobFilter(request: JobRequest, dataType: DataType): SqlFilter {
   if (filters.status !== undefined) bind('c.status', filters.status);
   if (filters.document_id !== undefined) bind('c.document_id', filters.document_id);
   for (const [path, value] of Object.entries(filters.fields ?? {})) bind(sqlPath(path), value);
-  const dateField = `c.${dataTypeSources[dataType].dateField}`;
+  const dateField = `c.${dateFieldOf[dataType]}`;
   if (request.start_date) {
     parameters.push({ name: `@p${parameters.length}`, value: new Date(request.start_date).toISOString() });
     conditions.push(`${dateField} >= @p${parameters.length - 1}`);

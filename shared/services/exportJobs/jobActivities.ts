@@ -38,10 +38,15 @@ export interface FinalizeOutcome {
   schedule_recorded: boolean | undefined;
 }
 
-/** What markFailed reports to the orchestration: the id the job's error is logged under. */
+/** What markFailed reports to the orchestration: the job as it now stands, and its error's log id. */
 export interface FailureOutcome {
-  error_id: string;
+  /** `failed`, or what the job already was when the failure came too late (cancelled, completed). */
+  status: JobStatus;
+  /** The id the job's error is logged under, as stored; `null` when the job did not fail. */
+  error_id: string | null;
   message: string;
+  /** Whether the schedule recorded the run; `undefined` for no schedule or a run it has no status for. */
+  schedule_recorded: boolean | undefined;
 }
 
 /** Sample read to fix the columns every part shares. */
@@ -99,22 +104,33 @@ export class JobActivities {
   /** Writes the file, then records the run on the job's schedule, if it has one. */
   async finalize(ref: JobRef): Promise<FinalizeOutcome> {
     const job = await this.completeFile(ref);
-    // The schedule's last status is bookkeeping: failing to write it must not fail a finished job.
-    const recorded = job.schedule_id
-      ? await this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, 'completed').then(
-          () => true,
-          () => false,
-        )
-      : undefined;
-    return { status: job.status, rows: job.file?.rows, schedule_recorded: recorded };
+    return { status: job.status, rows: job.file?.rows, schedule_recorded: await this.recordOnSchedule(job) };
   }
 
-  /** Records the failure on the job (if still in progress) and the failed run on its schedule. */
+  /** Records the failure on the job (if still in progress), then the run on its schedule as the job ended. */
   async markFailed(ref: JobRef, message: string): Promise<FailureOutcome> {
-    const job = await this.jobs.load(ref);
-    const errorId = await this.jobs.fail(job, message);
-    if (job.schedule_id) await this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, 'failed');
-    return { error_id: errorId, message };
+    const job = await this.jobs.fail(await this.jobs.load(ref), message);
+    return {
+      status: job.status,
+      error_id: job.error_id,
+      message: job.error_message ?? message,
+      schedule_recorded: await this.recordOnSchedule(job),
+    };
+  }
+
+  /**
+   * Tells the job's schedule how its run ended, as the job record says: a cancel that landed
+   * while the file was written is not a failed run. The schedule has no status for a cancelled
+   * run, so it is left as it is. This is bookkeeping: failing to write it must never replace the
+   * job's own outcome (completed, or the original error), so it is reported, not thrown.
+   */
+  private async recordOnSchedule(job: JobRecord): Promise<boolean | undefined> {
+    const ended = job.status === 'completed' || job.status === 'failed' ? job.status : undefined;
+    if (!job.schedule_id || !ended) return undefined;
+    return this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, ended).then(
+      () => true,
+      () => false,
+    );
   }
 
   private async countRecords(job: JobRecord): Promise<Partial<Record<DataType, number>>> {

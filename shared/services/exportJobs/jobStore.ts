@@ -63,13 +63,12 @@ export class JobStore {
   }
 
   /**
-   * Records why the job failed, under a new error id to find the logs by; the id is returned
-   * even when the job had finished already and kept its state.
+   * Records why the job failed, under a new error id to find the logs by, and returns the job as
+   * it now stands. A job that failed already keeps its error id (a retried markFailed must point
+   * at the logs of the failure it repeats); a finished or cancelled job keeps its state.
    */
-  async fail(job: StoredJob, message: string): Promise<string> {
-    const errorId = randomUUID();
-    const failed = failedJob(job, message, errorId);
-    if (failed) await this.save(failed);
-    return errorId;
+  async fail(job: StoredJob, message: string): Promise<StoredJob> {
+    const failed = failedJob(job, message, randomUUID());
+    return failed ? this.save(failed) : job;
   }
 }
