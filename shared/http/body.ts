@@ -1,5 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { AppError, invalidRequest } from '../core/errors';
+import { nestingDepth } from '../core/nestingDepth';
 
 /**
  * Largest JSON body any route takes: phase 2 carries at most 512 KiB of data, plus its
@@ -33,20 +34,6 @@ export async function readBytes(http: HttpRequest, maxBytes: number): Promise<Bu
     chunks.push(Buffer.from(value));
   }
   return Buffer.concat(chunks, size);
-}
-
-/** How deep a parsed JSON value nests, walked without recursion (a deep value cannot blow the stack). */
-function nestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
-    deepest = Math.max(deepest, depth);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
-  }
-  return deepest;
 }
 
 /** Parses a JSON body: malformed or too deeply nested is a 400, before any schema sees it. */

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { nestingDepth } from '../../core/nestingDepth';
 import * as XLSX from 'xlsx';
 import { invalidRequest } from '../../core/errors';
 import type { Json } from '../../domain/changes';
@@ -118,7 +119,7 @@ function parseJson(bytes: Buffer): Json {
       ],
     );
   }
-  if (nestingDepth(value) > maxNestingDepth) {
+  if (nestingDepth(value, maxNestingDepth) > maxNestingDepth) {
     throw beyondLimit(
       'nesting',
       `The JSON file nests deeper than ${maxNestingDepth} levels of objects and arrays.`,
@@ -128,20 +129,6 @@ function parseJson(bytes: Buffer): Json {
   if (Array.isArray(value)) return { rows: value as Json[] };
   if (typeof value === 'object' && value !== null) return value as Json;
   throw invalidRequest('The JSON file must hold an object or an array.');
-}
-
-/** How deep a parsed value nests, walked without recursion, stopping once past the limit. */
-function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
-    deepest = Math.max(deepest, depth);
-    if (deepest > maxNestingDepth) break;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
-  }
-  return deepest;
 }
 
 /** A cell as the workbook types it; date-formatted numbers as the local date/time the sheet shows. */

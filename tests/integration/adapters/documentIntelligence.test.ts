@@ -195,11 +195,12 @@ describe('local extraction', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('when a ragged CSV would spread into more empty cells than a document holds, then 413 before building them', async () => {
+  it('when a ragged CSV would spread into more columns than a document holds, then 422 names the limit before building its cells', async () => {
     const csv = `a\n${'1\n'.repeat(100_000)}${','.repeat(100_000)}\n`;
     await expect(local.extract(Buffer.from(csv), 'text/csv', 'table')).rejects.toMatchObject({
-      status: 413,
-      message: expect.stringContaining('100001 rows of 100001 columns'),
+      status: 422,
+      code: 'unprocessable_document',
+      message: expect.stringMatching(/column/i),
     });
   });
 
