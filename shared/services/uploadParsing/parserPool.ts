@@ -51,7 +51,7 @@ export function parseWorkerScript(): string {
  * exploited through a file holds none of the app's settings.
  *
  * - One process is kept warm: starting one and loading the parsers (SheetJS above all) takes
- *   about 0.4 s, which a parse should not pay (a warm one parses a small CSV in about 1 ms).
+ *   about 0.4 s, which a parse should not pay (through a warm one a small file costs about 3 ms).
  *   While idle it is `unref`'d, so it never keeps the app alive.
  * - At most `limits.workers` parse at once; another parse waits for one to finish, and answers
  *   503 (with Retry-After) if none does within twice the parse deadline: a parse that started
