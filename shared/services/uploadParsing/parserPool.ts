@@ -222,7 +222,8 @@ export class UploadParserPool implements UploadParser {
         // A refusal leaves the process as it was; after a fault (a bug) it is replaced.
         settle(outcome, !('error' in outcome) || outcome.error instanceof AppError);
       };
-      // V8 aborts a process past its heap limit (SIGABRT); any other end mid-parse is a fault.
+      // V8 aborts a process past its heap limit (SIGABRT; a rarer native abort reads the same);
+      // any other end mid-parse is a fault.
       const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
         settle(
           {
