@@ -114,7 +114,7 @@ export class AppServices {
 
   dispose(): void {
     this.cosmos.dispose();
-    void this.uploadParser.dispose();
+    this.uploadParser.dispose();
   }
 }
 

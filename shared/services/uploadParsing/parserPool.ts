@@ -1,6 +1,6 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppError, unavailable } from '../../core/errors';
 import type { Json } from '../../domain/changes';
 import { beyondLimit, type UploadLimits } from './limits';
@@ -15,17 +15,14 @@ import {
 
 /** Parses uploads off the event loop; what extraction needs. */
 export interface UploadParser {
-  /**
-   * The upload's document data. `bytes` is handed over: when it owns its memory, that memory
-   * moves to the worker and the caller's buffer is left empty.
-   */
+  /** The upload's document data, or the AppError (400, 413, 422, 503) that refuses it. */
   parse(kind: LocalUploadKind, bytes: Buffer): Promise<Json>;
 }
 
 /**
- * The compiled worker script. From dist/ (the app as `npm start` and Azure run it) it sits beside
- * this module. Under jest, which runs this module from its TypeScript source, a worker thread
- * cannot load .ts, so the build's copy is used: the tests that parse run after `npm run build`.
+ * The compiled parser script. From dist/ (the app as `npm start` and Azure run it) it sits beside
+ * this module. Under jest, which runs this module from its TypeScript source, Node cannot run the
+ * .ts file, so the build's copy is used: the tests that parse run after `npm run build`.
  */
 export function parseWorkerScript(): string {
   const beside = path.join(__dirname, 'parseWorker.js');
@@ -44,24 +41,31 @@ export function parseWorkerScript(): string {
 }
 
 /**
- * Worker threads that parse uploads, one parse each at a time, so a hostile file costs a worker
- * and never the event loop every other request is answered on.
+ * Parser processes, one parse each at a time, so a hostile file costs a parser and never the
+ * event loop every other request is answered on.
  *
- * - One worker is kept warm: loading the parsers (SheetJS above all) takes a new worker about
- *   0.35 s, which a parse should not pay (a warm one parses a small CSV in about 1 ms). It is
- *   `unref`'d while idle, so it never keeps the process alive.
+ * Processes, not worker threads: a thread's heap limit (`resourceLimits`) is best-effort, and a
+ * parse that reaches it can abort the whole app instead of the thread (nodejs/node#47224; a
+ * 27 MB JSON upload did so 7 times in 8 at a 32 MB limit). A process past its heap
+ * (`--max-old-space-size`) aborts alone. It also runs with an empty environment, so a parser
+ * exploited through a file holds none of the app's settings.
+ *
+ * - One process is kept warm: starting one and loading the parsers (SheetJS above all) takes
+ *   about 0.4 s, which a parse should not pay (through a warm one a small file costs about 3 ms).
+ *   While idle it is `unref`'d, so it never keeps the app alive.
  * - At most `limits.workers` parse at once; another parse waits for one to finish, and answers
- *   503 if none does within the parse deadline.
- * - A parse past `deadlineMs` ends its worker (`terminate`) and answers 422 `parse_deadline`; a
- *   worker past its heap (`resourceLimits`) is ended by Node and answers 422 `parse_memory`.
- *   Either way a fresh worker replaces it, so the next upload finds one warm.
+ *   503 (with Retry-After) if none does within twice the parse deadline: a parse that started
+ *   just before it may take a whole deadline, and its replacement must start.
+ * - A parse past `deadlineMs` kills its process and answers 422 `parse_deadline`; a process past
+ *   its heap aborts and the parse answers 422 `parse_memory`. Either way a fresh process
+ *   replaces it, so the next upload finds one warm.
  */
 export class UploadParserPool implements UploadParser {
-  private readonly workers = new Set<Worker>();
-  /** Workers whose parsers are loaded (they said so): a deadline counts from then. */
-  private readonly started = new WeakSet<Worker>();
-  private readonly idle: Worker[] = [];
-  private readonly waiting: { take: (worker: Worker) => void }[] = [];
+  private readonly processes = new Set<ChildProcess>();
+  /** Processes whose parsers are loaded (they said so): a deadline counts from then. */
+  private readonly started = new WeakSet<ChildProcess>();
+  private readonly idle: ChildProcess[] = [];
+  private readonly waiting: { take: (parser: ChildProcess) => void }[] = [];
   private busy = 0;
   private disposed = false;
 
@@ -75,55 +79,62 @@ export class UploadParserPool implements UploadParser {
   async parse(kind: LocalUploadKind, bytes: Buffer): Promise<Json> {
     if (this.disposed) throw new Error('The upload parser pool was disposed.');
     if (!existsSync(this.script)) {
-      throw new Error(`The upload parsing worker ${this.script} is missing: build the app (npm run build).`);
+      throw new Error(`The upload parser ${this.script} is missing: build the app (npm run build).`);
     }
-    const worker = await this.acquire();
-    return this.run(worker, { kind, bytes: ownMemory(bytes) });
+    const parser = await this.acquire();
+    return this.run(parser, { kind, bytes });
   }
 
-  /** Ends every worker; parses in flight fail. */
-  async dispose(): Promise<void> {
+  /** Ends every parser process; parses in flight fail. */
+  dispose(): void {
     this.disposed = true;
     this.idle.splice(0);
-    await Promise.all([...this.workers].map((worker) => worker.terminate()));
+    for (const parser of this.processes) parser.kill('SIGKILL');
   }
 
-  private spawn(): Worker {
+  private spawn(): ChildProcess {
     const settings: WorkerSettings = { maxInflatedBytes: this.limits.maxInflatedBytes };
-    const worker = new Worker(this.script, {
-      workerData: settings,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
+    const parser = fork(this.script, [JSON.stringify(settings)], {
+      // Its own flags only (not the app's: an inspector port, a larger heap), and no settings.
+      execArgv: [`--max-old-space-size=${this.limits.memoryMb}`],
+      env: {},
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
-    this.workers.add(worker);
+    this.processes.add(parser);
     const onStarted = (message: unknown) => {
       if (!isReadySignal(message)) return;
-      this.started.add(worker);
-      worker.off('message', onStarted);
+      this.started.add(parser);
+      parser.off('message', onStarted);
     };
-    worker.on('message', onStarted);
-    // An idle worker that stops (it should not) leaves the pool; the next parse starts another.
-    worker.once('exit', () => {
-      this.workers.delete(worker);
-      const at = this.idle.indexOf(worker);
+    parser.on('message', onStarted);
+    // Without a listener an 'error' (the process could not start, or be signalled) would be
+    // thrown; a parse in flight hears of it through its own listener.
+    parser.on('error', () => undefined);
+    // An idle process that stops (it should not) leaves the pool; the next parse starts another.
+    parser.once('exit', () => {
+      this.processes.delete(parser);
+      const at = this.idle.indexOf(parser);
       if (at >= 0) this.idle.splice(at, 1);
     });
-    worker.unref();
-    return worker;
+    setReferenced(parser, false);
+    return parser;
   }
 
-  /** A worker for one parse: the warm one, a new one while under the cap, or the next one freed. */
-  private acquire(): Promise<Worker> {
+  /** A parser for one parse: the warm one, a new one while under the cap, or the next one freed. */
+  private acquire(): Promise<ChildProcess> {
     const ready = this.idle.pop() ?? (this.busy < this.limits.workers ? this.spawn() : undefined);
     if (ready) {
       this.busy += 1;
       return Promise.resolve(ready);
     }
+    const waitLimitMs = 2 * this.limits.deadlineMs;
     return new Promise((resolve, reject) => {
       const waiter = {
-        take: (worker: Worker) => {
+        take: (parser: ChildProcess) => {
           clearTimeout(timer);
           this.busy += 1;
-          resolve(worker);
+          resolve(parser);
         },
       };
       const timer = setTimeout(() => {
@@ -131,32 +142,32 @@ export class UploadParserPool implements UploadParser {
         reject(
           unavailable(
             'Upload parsing',
-            Math.ceil(this.limits.deadlineMs / 1000),
+            Math.ceil(waitLimitMs / 1000),
             `Every upload parser is busy (${this.limits.workers} at once); retry shortly.`,
           ),
         );
-      }, this.limits.deadlineMs);
+      }, waitLimitMs);
       this.waiting.push(waiter);
     });
   }
 
-  /** Gives a worker back after its parse: to the next waiting parse, else kept warm or ended. */
-  private release(worker: Worker | undefined): void {
+  /** Gives a parser back after its parse: to the next waiting parse, else kept warm or ended. */
+  private release(parser: ChildProcess | undefined): void {
     this.busy -= 1;
     if (this.disposed) {
-      if (worker) void worker.terminate();
+      parser?.kill('SIGKILL');
       return;
     }
     const next = this.waiting.shift();
-    // A worker that was ended is replaced at once, so the next parse finds one warm.
-    const ready = worker ?? (next || this.idle.length === 0 ? this.spawn() : undefined);
+    // A process that was ended is replaced at once, so the next parse finds one warm.
+    const ready = parser ?? (next || this.idle.length === 0 ? this.spawn() : undefined);
     if (!ready) return;
     if (next) return next.take(ready);
     if (this.idle.length === 0) this.idle.push(ready);
-    else void ready.terminate();
+    else ready.kill('SIGKILL');
   }
 
-  private run(worker: Worker, request: ParseRequest): Promise<Json> {
+  private run(parser: ChildProcess, request: ParseRequest): Promise<Json> {
     const { deadlineMs, memoryMb } = this.limits;
     return new Promise<Json>((resolve, reject) => {
       let settled = false;
@@ -165,12 +176,12 @@ export class UploadParserPool implements UploadParser {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        if (keep) worker.unref();
-        else void worker.terminate();
-        this.release(keep ? worker : undefined);
+        parser.off('message', onMessage);
+        parser.off('exit', onExit);
+        parser.off('error', onError);
+        if (keep) setReferenced(parser, false);
+        else parser.kill('SIGKILL');
+        this.release(keep ? parser : undefined);
         if ('data' in outcome) resolve(outcome.data);
         else reject(outcome.error);
       };
@@ -185,13 +196,13 @@ export class UploadParserPool implements UploadParser {
           },
           false,
         );
-      // The deadline is the parse's, not the worker's start-up (loading SheetJS takes a fresh
-      // worker a few hundred ms); a worker that never starts is given up after a generous wait.
+      // The deadline is the parse's, not the process's start-up; a process that never starts is
+      // given up after a generous wait.
       const startDeadline = () => {
         clearTimeout(timer);
         timer = setTimeout(overDeadline, deadlineMs);
       };
-      if (this.started.has(worker)) startDeadline();
+      if (this.started.has(parser)) startDeadline();
       else {
         timer = setTimeout(
           () =>
@@ -208,40 +219,60 @@ export class UploadParserPool implements UploadParser {
           return settle({ error: new Error('The upload parser answered malformed.') }, false);
         }
         const outcome = replyOutcome(message);
-        // A refusal leaves the worker as it was; after a fault (a bug) it is replaced.
+        // A refusal leaves the process as it was; after a fault (a bug) it is replaced.
         settle(outcome, !('error' in outcome) || outcome.error instanceof AppError);
       };
-      const onError = (error: Error) => {
-        const outOfMemory = 'code' in error && error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      // V8 aborts a process past its heap limit (SIGABRT; a rarer native abort reads the same);
+      // any other end mid-parse is a fault.
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
         settle(
           {
-            error: outOfMemory
-              ? beyondLimit(
-                  'parse_memory',
-                  `The file could not be parsed within the ${memoryMb} MB of memory a parse may use.`,
-                  `at most ${memoryMb} MB of parser memory`,
-                )
-              : new Error(`The upload parser failed: ${error.message}`),
+            error:
+              signal === 'SIGABRT'
+                ? beyondLimit(
+                    'parse_memory',
+                    `The file could not be parsed within the ${memoryMb} MB of memory a parse may use.`,
+                    `at most ${memoryMb} MB of parser memory`,
+                  )
+                : new Error(
+                    `The upload parser stopped during a parse (exit code ${code}, signal ${signal}).`,
+                  ),
           },
           false,
         );
-      };
-      const onExit = (code: number) =>
-        settle({ error: new Error(`The upload parser stopped (exit code ${code}) during a parse.`) }, false);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      // Referenced while it works: a parse in flight keeps the process alive to hear its answer.
-      worker.ref();
-      worker.postMessage(request, [request.bytes]);
+      const onError = (error: Error) =>
+        settle({ error: new Error(`The upload parser failed: ${error.message}`) }, false);
+      parser.on('message', onMessage);
+      parser.on('exit', onExit);
+      parser.on('error', onError);
+      // Referenced while it works: a parse in flight keeps the app alive to hear its answer.
+      setReferenced(parser, true);
+      parser.send(request, (error) => {
+        if (error)
+          settle(
+            { error: new Error(`The upload could not be passed to its parser: ${error.message}`) },
+            false,
+          );
+      });
     });
   }
 }
 
-/** How long a new worker may take to load its parsers (a few hundred ms when the host is idle). */
+/** How long a new parser process may take to start (about 0.4 s on an idle host). */
 const startupLimitMs = 30_000;
 
-/** The data the worker answered, or the error it stands for. */
+/** Whether the process (and its IPC channel, which counts apart) keeps the app's event loop alive. */
+function setReferenced(parser: ChildProcess, referenced: boolean): void {
+  if (referenced) {
+    parser.ref();
+    parser.channel?.ref();
+  } else {
+    parser.unref();
+    parser.channel?.unref();
+  }
+}
+
+/** The data the parser answered, or the error it stands for. */
 function replyOutcome(reply: ParseReply): { data: Json } | { error: Error } {
   if (reply.ok) {
     try {
@@ -255,17 +286,4 @@ function replyOutcome(reply: ParseReply): { data: Json } | { error: Error } {
     return { error: new AppError(code, message, details) };
   }
   return { error: new Error(`The upload parser failed: ${reply.fault}`) };
-}
-
-/**
- * The bytes as an ArrayBuffer the worker can take. A Buffer that owns its whole memory gives it
- * up (moved, not copied); a small one usually lives in Node's shared pool with others' bytes,
- * and moving that would empty theirs too, so it is copied.
- */
-function ownMemory(bytes: Buffer): ArrayBuffer {
-  const memory = bytes.buffer;
-  if (memory instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === memory.byteLength) {
-    return memory;
-  }
-  return new Uint8Array(bytes).buffer;
 }

@@ -1,19 +1,19 @@
 import { isErrorCode, type ErrorCode, type ErrorDetail } from '../../core/errors';
 import type { LocalUploadKind } from './parsers';
 
-/** What the pool gives each worker when it starts (`workerData`). */
+/** What the pool gives each parser process when it starts (its one argument, as JSON). */
 export interface WorkerSettings {
   maxInflatedBytes: number;
 }
 
-/** One parse: the upload's bytes, moved (transferred) to the worker. */
+/** One parse: the upload's bytes, copied to the parser process over its IPC channel. */
 export interface ParseRequest {
   kind: LocalUploadKind;
-  bytes: ArrayBuffer;
+  bytes: Uint8Array;
 }
 
 /**
- * The worker's answer: the document data as JSON text (exactly what a document stores, and cheap
+ * The parser's answer: the document data as JSON text (exactly what a document stores, and cheap
  * to pass), a refusal to rebuild as the AppError it was, or a fault (a bug) to log.
  */
 export type ParseReply =
@@ -21,7 +21,7 @@ export type ParseReply =
   | { ok: false; refusal: { code: ErrorCode; message: string; details: ErrorDetail[] } }
   | { ok: false; fault: string };
 
-/** Posted once by a worker when its parsers are loaded: its deadlines count from then. */
+/** Sent once by a parser process when its parsers are loaded: its deadlines count from then. */
 export interface ReadySignal {
   ready: true;
 }
@@ -41,7 +41,8 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   return (
     isRecord(value) &&
     (value.kind === 'csv' || value.kind === 'json' || value.kind === 'xlsx') &&
-    value.bytes instanceof ArrayBuffer
+    // Checked without instanceof, which fails across realms (a test runner's, Node's core).
+    ArrayBuffer.isView(value.bytes)
   );
 }
 

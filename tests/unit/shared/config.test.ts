@@ -73,4 +73,38 @@ describe('loadConfig', () => {
       /AZURE_OPENAI_DEPLOYMENT/,
     );
   });
+
+  it('when no upload parsing setting is given, then the documented limits apply', () => {
+    expect(loadConfig(minimal).limits.uploadParsing).toEqual({
+      deadlineMs: 10_000,
+      memoryMb: 256,
+      maxInflatedBytes: 64 * 1024 * 1024,
+      workers: 2,
+    });
+  });
+
+  it('when upload parsing settings are out of range, then each is listed', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        ...minimal,
+        UPLOAD_PARSE_DEADLINE_MS: '10',
+        UPLOAD_PARSE_MEMORY_MB: '8',
+        UPLOAD_MAX_INFLATED_BYTES: '-1',
+        UPLOAD_PARSE_WORKERS: 'many',
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'UPLOAD_PARSE_DEADLINE_MS',
+      'UPLOAD_PARSE_MEMORY_MB',
+      'UPLOAD_MAX_INFLATED_BYTES',
+      'UPLOAD_PARSE_WORKERS',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
 });
