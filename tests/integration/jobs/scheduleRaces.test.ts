@@ -8,12 +8,15 @@ import { startHarness, type DurableHarness } from '../durable/harness';
 /**
  * The timer racing the API over one schedule, at the wire: the app talks to the Cosmos emulator
  * through a proxy that holds one schedule write back while another request overtakes it, or
- * answers it with an error. Schedules run on the real services and bulkExport orchestration.
+ * answers it with an error (and one in front of the Durable runtime, to fail a start). Schedules
+ * run on the real services and bulkExport orchestration.
  */
 const cosmos = loadConfig(process.env).cosmos;
 if (cosmos.kind !== 'key') throw new Error('tests run on the emulator');
 const original = { COSMOS: process.env.COSMOS, COSMOS_DATABASE: process.env.COSMOS_DATABASE };
 let proxy: FaultyProxy;
+/** In front of the Durable runtime's HTTP API, to make an orchestration start fail. */
+let durableProxy: FaultyProxy | undefined;
 let harness: DurableHarness;
 let services: Awaited<ReturnType<typeof import('../../../shared/app/compositionRoot').readyServices>>;
 let control: import('../../../shared/ports/orchestration').OrchestrationControl;
@@ -26,7 +29,9 @@ beforeAll(async () => {
   process.env.COSMOS_DATABASE = `races_${randomUUID().slice(0, 8)}`;
   await import('../../../functions/bulkExport');
   services = await (await import('../../../shared/app/compositionRoot')).readyServices();
-  harness = await startHarness();
+  harness = await startHarness({
+    clientUrl: async (runtimeUrl) => (durableProxy = await startFaultyProxy(runtimeUrl)).url,
+  });
   const { orchestrationControl } = await import('../../../shared/adapters/durable');
   control = orchestrationControl(harness.client);
 }, 60_000);
@@ -34,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
   await proxy?.close();
+  await durableProxy?.close();
   Object.assign(process.env, original);
 });
 
@@ -250,6 +256,28 @@ describe('a tick that cannot finish', () => {
     const jobs = await jobsOf(email);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ job_id: claimed?.last_job_id, status: 'completed' });
+  });
+
+  it('when the slot’s orchestration fails to start, then the next tick starts the same job again', async () => {
+    const { email, id } = await dueSchedule();
+    const now = new Date();
+    if (!durableProxy) throw new Error('the Durable client goes through the proxy');
+    durableProxy.failNext((r) => r.method === 'POST' && r.path.includes('/orchestrators/bulkExport'), 1);
+    expect(await services.schedules.runDue(now, control, silent)).toBe(0);
+    expect(durableProxy.failures()).toBe(1);
+    const [failed] = await jobsOf(email);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error_message: expect.stringMatching(/could not be started/),
+    });
+
+    expect(await services.schedules.runDue(new Date(now.getTime() + 60_000), control, silent)).toBe(1);
+    await harness.fireAllTimers();
+    const jobs = await jobsOf(email);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ job_id: failed?.job_id, status: 'completed', error_message: null });
+    expect(await stored(email, id)).toMatchObject({ last_job_id: failed?.job_id, last_status: 'completed' });
+    expect(Date.parse((await stored(email, id))?.next_run ?? '')).toBeGreaterThan(now.getTime());
   });
 
   it('when every claim of a schedule loses, then the tick gives up on it after 5 tries and still runs the others', async () => {
