@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { compareWorkflows } from '../shared/domain/comparison';
 import { authenticated, json } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/exports/{a}/compare/{b} — field-level differences between two of the caller's workflows. */
 export const compareExports = authenticated(['a', 'b'], async ({ caller, params, services }) => {
@@ -11,8 +12,4 @@ export const compareExports = authenticated(['a', 'b'], async ({ caller, params,
   return json(200, compareWorkflows(a, b));
 });
 
-app.http('compareExports', {
-  route: 'v1/exports/{a}/compare/{b}',
-  methods: ['GET'],
-  handler: compareExports,
-});
+app.http('compareExports', { ...httpTrigger('compareExports'), handler: compareExports });

@@ -3,6 +3,7 @@ import * as df from 'durable-functions';
 import { jobRequestSchema } from '../shared/domain/jobs';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { jobLinks } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/export-jobs — records a bulk export job and starts it → 202 with its status link. */
 export const createExportJob = authenticated(async ({ caller, http, services, orchestration }) => {
@@ -14,8 +15,7 @@ export const createExportJob = authenticated(async ({ caller, http, services, or
 });
 
 app.http('createExportJob', {
-  route: 'v1/export-jobs',
-  methods: ['POST'],
+  ...httpTrigger('createExportJob'),
   extraInputs: [df.input.durableClient()],
   handler: createExportJob,
 });

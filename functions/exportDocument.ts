@@ -3,6 +3,7 @@ import * as df from 'durable-functions';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { deliverableResponse, exportLinks, stillRunning } from '../shared/http/exportResponses';
 import { exportBody } from '../shared/http/schemas';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /**
  * POST /api/v1/docs/{document_id}/export
@@ -37,8 +38,7 @@ export const exportDocument = authenticated(
 );
 
 app.http('exportDocument', {
-  route: 'v1/docs/{document_id}/export',
-  methods: ['POST'],
+  ...httpTrigger('exportDocument'),
   extraInputs: [df.input.durableClient()],
   handler: exportDocument,
 });

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { anonymous, json } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/health — each dependency's state; 503 when a required one is down. No principal needed. */
 export const health = anonymous(async ({ services }) => {
@@ -11,4 +12,4 @@ export const health = anonymous(async ({ services }) => {
   );
 });
 
-app.http('health', { route: 'v1/health', methods: ['GET'], authLevel: 'anonymous', handler: health });
+app.http('health', { ...httpTrigger('health'), handler: health });

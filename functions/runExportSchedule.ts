@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobLinks } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/export-schedules/{schedule_id}/run — runs the schedule now → 202 with the job. */
 export const runExportSchedule = authenticated(
@@ -14,8 +15,7 @@ export const runExportSchedule = authenticated(
 );
 
 app.http('runExportSchedule', {
-  route: 'v1/export-schedules/{schedule_id}/run',
-  methods: ['POST'],
+  ...httpTrigger('runExportSchedule'),
   extraInputs: [df.input.durableClient()],
   handler: runExportSchedule,
 });
