@@ -395,3 +395,11 @@ export const openApiDocumentResponse = z.looseObject({
 });
 
 export const schedulePageResponse = pageOf(scheduleResponse);
+
+// What handlers build, typed by the contract: a field added or renamed without its schema fails to compile.
+export type ReviewResponse = z.output<typeof reviewResponse>;
+export type ExportRunningResponse = z.output<typeof exportRunningResponse>;
+export type HistoryEntryResponse = z.output<typeof historyEntryResponse>;
+export type JobAcceptedResponse = z.output<typeof jobAcceptedResponse>;
+export type HealthResponse = z.output<typeof healthResponse>;
+export type ComparisonResponse = z.output<typeof comparisonResponse>;
