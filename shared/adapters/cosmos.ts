@@ -12,7 +12,7 @@ export const exportTrackingTtlSeconds = 2_592_000;
 
 const ownerPartition = { paths: ['/owner_email'] };
 
-/** Container settings (SPEC §1); created if missing at start-up. */
+/** Container settings, one per record kind; created if missing at start-up. */
 export const containerDefinitions: Record<ContainerName, ContainerDefinition> = {
   documents: { id: 'documents', partitionKey: ownerPartition },
   export_tracking: {
