@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { registeredFunctions } from '../../../host/functionsCore';
@@ -7,9 +9,10 @@ import { operations } from '../../../shared/http/contract/operations';
 import { openApiDocument } from '../../../shared/http/contract/openapi';
 
 /**
- * The served OpenAPI document: a valid OpenAPI 3.1 document (no OpenAPI validator is installed,
- * so its structure is checked against the specification's object model below, and every
- * reference is resolved), covering every registered route with its parameters and errors.
+ * The served OpenAPI document: a valid OpenAPI 3.1 document (checked by an independent validator,
+ * @seriousme/openapi-schema-validator, against the specification's own JSON Schema; and, more
+ * strictly, against the object model below, with every reference resolved), covering every
+ * registered route with its parameters and errors.
  */
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -116,6 +119,15 @@ const operationsOf = (doc: OpenApi) =>
 
 describe('the OpenAPI document', () => {
   const parsed = openApi31.safeParse(document);
+
+  it('passes an independent OpenAPI 3.1 validator', () => {
+    // The validator ships as an ES module with a CLI; running the CLI keeps jest's CommonJS setup.
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
+    const verdict = JSON.parse(execFileSync(process.execPath, [cli, file], { encoding: 'utf8' })) as unknown;
+    expect(verdict).toEqual({ valid: true });
+  });
 
   it('is an OpenAPI 3.1 document in the JSON Schema 2020-12 dialect', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
