@@ -2,7 +2,7 @@ import { isPlainObject } from '../records/plainValues';
 import type { ExportRecord } from '../records/recordSource';
 import type { ColumnModel, ColumnType, ExportColumn, ResolvedColumn } from './columnModel';
 import { columnPath } from './columnModel';
-import { looksLikeIsoDate } from './isoDate';
+import { looksLikeWallClock } from './isoDate';
 import { RowExtractor } from './rowExtractor';
 
 /** Nesting deeper than this is written as JSON text in one cell rather than more columns. */
@@ -97,7 +97,7 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
 function kindOf(value: unknown): ColumnType | undefined {
   switch (typeof value) {
     case 'string':
-      return value === '' ? undefined : looksLikeIsoDate(value) ? 'date' : 'string';
+      return value === '' ? undefined : looksLikeWallClock(value) ? 'date' : 'string';
     case 'number':
       return Number.isFinite(value) ? 'number' : undefined;
     case 'bigint':

@@ -40,7 +40,7 @@ export async function* csvFile(
 ): AsyncGenerator<Uint8Array, BodySummary, undefined> {
   const [only] = tables;
   if (tables.length === 1 && only !== undefined) {
-    const writer = new CsvRowWriter(only.columns, only.lineItemsPath, options, only.unknownFields);
+    const writer = new CsvRowWriter(only.columns, only.lineItemsPath, options, only.unknownFields, warnings);
     return yield* lineFile(only.slices, writer);
   }
   const columns = unionColumns(tables);
@@ -58,6 +58,8 @@ export async function* csvFile(
       table.lineItemsPath,
       { bom: i === 0 && options.bom === true, leading: { header, value: table.name ?? `Table ${i + 1}` } },
       table.unknownFields === undefined ? undefined : watch,
+      warnings,
+      records,
     );
     const empty = table.sample.length === 0;
     const parts = { header: i === 0, footer: i === tables.length - 1, recordsBefore: records };
