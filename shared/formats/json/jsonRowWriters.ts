@@ -43,7 +43,10 @@ export class JsonArrayWriter {
   header(): string {
     if (this.metadata === undefined) return '[';
     const metadata = safeJsonStringify(this.metadata, () =>
-      this.warnings?.add('invalid_unicode_replaced', () => 'The metadata held unpaired UTF-16 surrogates, written as U+FFFD'),
+      this.warnings?.add(
+        'invalid_unicode_replaced',
+        () => 'The metadata held unpaired UTF-16 surrogates, written as U+FFFD',
+      ),
     );
     return `{"metadata":${metadata},"records":[`;
   }
