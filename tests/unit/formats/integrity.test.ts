@@ -45,8 +45,20 @@ function byCode(warnings: readonly ExportWarning[]): Record<string, ExportWarnin
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Wall-clock text of a SheetJS serial, from its own date code (no JS Date, no time zone). */
+/** SheetJS's own date code of a serial; its typings leave SSF untyped. */
+interface DateCode {
+  y: number;
+  m: number;
+  d: number;
+  H: number;
+  M: number;
+  S: number;
+}
+const ssf = XLSX.SSF as { parse_date_code(serial: number): DateCode | null };
+
 function sheetJsWallClock(serial: number): string {
-  const d = XLSX.SSF.parse_date_code(serial);
+  const d = ssf.parse_date_code(serial);
+  if (d === null) throw new Error(`SheetJS reads no date from ${serial}`);
   return `${d.y}-${pad(d.m)}-${pad(d.d)}T${pad(d.H)}:${pad(d.M)}:${pad(d.S)}`;
 }
 
