@@ -4,6 +4,7 @@ export type ExportWarningCode =
   | 'xml_characters_removed'
   | 'invalid_unicode_replaced'
   | 'formula_neutralised'
+  | 'number_as_text'
   | 'glyph_missing'
   | 'pdf_cell_clipped'
   | 'pdf_text_clipped'

@@ -7,6 +7,15 @@ import { inlineStringXml, isPlainCellText } from './cellXml';
 import { excelSerial, wallClockSerial } from './excelDate';
 import { STYLE, columnLetters } from './workbookParts';
 
+/** Excel keeps 15 significant digits of a number and rounds away the rest when it opens the file. */
+const EXCEL_DIGITS = 15;
+
+/** True when the number's shortest text has more significant digits than Excel keeps. */
+function beyondExcelPrecision(text: string): boolean {
+  const mantissa = (text.split('e')[0] ?? '').replace('-', '').replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length > EXCEL_DIGITS;
+}
+
 /**
  * Builds `<row>` elements with typed cells: numbers as numbers, booleans as booleans, dates
  * (Date objects, or wall-clock ISO 8601 text in a date column) as date serials with a date
@@ -67,10 +76,15 @@ export class SheetRowXml {
           cell = this.textCell(value, ref);
           if (cell === '') continue;
           break;
-        case 'number':
+        case 'number': {
           if (!Number.isFinite(value)) continue;
-          cell = `><v>${value}</v></c>`;
+          const text = String(value);
+          cell =
+            text.length > EXCEL_DIGITS && beyondExcelPrecision(text)
+              ? this.preciseNumber(text, ref)
+              : `><v>${text}</v></c>`;
           break;
+        }
         case 'boolean':
           cell = ` t="b"><v>${value ? 1 : 0}</v></c>`;
           break;
@@ -101,6 +115,16 @@ export class SheetRowXml {
       return Number.isNaN(value.getTime()) ? '' : this.textCell(value.toISOString(), ref);
     }
     return this.textCell(safeJsonStringify(value), ref);
+  }
+
+  /** A number Excel would round (`1234567890123456`), as text that keeps every digit. */
+  private preciseNumber(text: string, ref: string): string {
+    this.warnings.add(
+      'number_as_text',
+      () =>
+        `Sheet "${this.sheetName}" cell ${ref}: the number ${text} has more than the ${EXCEL_DIGITS} significant digits Excel keeps, so it is written as text`,
+    );
+    return ` t="inlineStr"><is><t>${text}</t></is></c>`;
   }
 
   /** The rest of a `<c` element for text; '' when nothing is left to show. */

@@ -14,9 +14,16 @@ import { readZip } from './helpers/zipReader';
  * and the first record.
  */
 
-async function excelRows(bytes: Buffer, sheet = 0): Promise<unknown[][]> {
+/** exceljs's own workbook of the bytes (its typings want an ArrayBuffer). */
+async function excelWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(bytes);
+  const copy = new Uint8Array(bytes).buffer;
+  await workbook.xlsx.load(copy);
+  return workbook;
+}
+
+async function excelRows(bytes: Buffer, sheet = 0): Promise<unknown[][]> {
+  const workbook = await excelWorkbook(bytes);
   const worksheet = workbook.worksheets[sheet];
   if (!worksheet) throw new Error(`no sheet ${sheet}`);
   const rows: unknown[][] = [];
@@ -28,8 +35,7 @@ async function excelRows(bytes: Buffer, sheet = 0): Promise<unknown[][]> {
 }
 
 async function excelSheetNames(bytes: Buffer): Promise<string[]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(bytes);
+  const workbook = await excelWorkbook(bytes);
   return workbook.worksheets.map((w) => w.name);
 }
 
@@ -273,6 +279,26 @@ describe('columns that read the same', () => {
       ['Two', '', '2'],
     ]);
     expect(byCode(result.warnings).column_renamed).toMatchObject({ count: 1 });
+  });
+});
+
+describe('numbers Excel would round', () => {
+  it('when a number has more than 15 significant digits, then XLSX keeps it as text and says so', async () => {
+    const { bytes, result } = await exportBytes(
+      [{ n: 1234567890123456 }, { n: 0.1 + 0.2 }, { n: 123456789012345 }, { n: 1e21 }, { n: 12.5 }],
+      { format: 'xlsx' },
+    );
+    expect((await excelRows(bytes)).map((r) => r[0])).toEqual([
+      'n',
+      '1234567890123456',
+      '0.30000000000000004',
+      123456789012345,
+      1e21,
+      12.5,
+    ]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'number_as_text', count: 2, first_record: 1 }),
+    ]);
   });
 });
 
