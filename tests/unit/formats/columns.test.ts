@@ -5,7 +5,13 @@ import { parseWallClock } from '../../../shared/formats/columns/isoDate';
 describe('column model inference', () => {
   it('when records are nested, then columns are dotted, in first-seen order, with types', () => {
     const model = inferColumnModel([
-      { id: 1, customer: { name: 'A', vip: true }, created: '2024-01-02T03:04:05', stamp: '2024-01-02T03:04:05Z', total: 2.5 },
+      {
+        id: 1,
+        customer: { name: 'A', vip: true },
+        created: '2024-01-02T03:04:05',
+        stamp: '2024-01-02T03:04:05Z',
+        total: 2.5,
+      },
       { id: 2, customer: { name: 'B', since: '2020-01-01' }, extra: null },
     ]);
     expect(model).toEqual({
@@ -79,7 +85,11 @@ describe('wall-clock date parsing', () => {
   it('when any wall-clock date-time in 0001..9999 is written out, then it parses to the same day and second', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
         (date) => {
           const text = date.toISOString().slice(0, 19);
           const ms = Math.floor(date.getTime() / 1000) * 1000;
