@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as XLSX from 'xlsx';
 import type { ExportOptions, ExportWarning } from '../../../shared/formats/index';
 import { collect, inferColumnModel, writeExportBody, writeTables } from '../../../shared/formats/index';
+import { parseUpload } from '../../../shared/services/uploadParsing/parsers';
 import { extractPdfText } from '../../support/pdfText';
 import { exportBytes, strictUtf8 } from './helpers/exportBytes';
 import { readCsv } from './helpers/readCsv';
@@ -314,5 +315,32 @@ describe('rows beyond a sheet', () => {
     expect(result.warnings).toEqual([
       expect.objectContaining({ code: 'sheet_split', count: 2, first_record: 3 }),
     ]);
+  });
+});
+
+describe('an exported workbook uploaded again', () => {
+  it('when our XLSX is read by the upload parser, then every cell comes back with its type and text', async () => {
+    const records = [
+      {
+        zip: '02134',
+        amount: 12.5,
+        ok: true,
+        at: '2024-03-01T10:00:05',
+        due: '2024-03-01',
+        stamp: '2024-03-01T10:00:00+02:00',
+        f: '=1+1',
+        big: 1234567890123456,
+      },
+    ];
+    const { bytes } = await exportBytes(records, { format: 'xlsx' });
+    expect(parseUpload('xlsx', bytes, 64 * 1024 * 1024)).toEqual({
+      sheets: [
+        {
+          name: 'Export',
+          columns: Object.keys(records[0] ?? {}),
+          rows: [{ ...records[0], big: '1234567890123456' }],
+        },
+      ],
+    });
   });
 });
