@@ -26,7 +26,8 @@ export async function setUpTable(
   warnings: WarningCollector,
 ): Promise<TableSetup> {
   const { sample, slices } = await lookahead(recordSlices(table.records), sampleSize ?? DEFAULT_SAMPLE);
-  const model: ColumnModel = table.columns ?? discoverColumns(sample, { lineItems: table.lineItems });
+  const model: ColumnModel =
+    table.columns ?? discoverColumns(sample, { lineItems: table.lineItems }, warnings);
   const columns = resolveColumns(model, sample);
   const unknownFields =
     table.columns === undefined

@@ -45,10 +45,13 @@ async function* formatBody(
     case 'json':
       return yield* lineFile(
         recordSlices(onlyTable(tables, 'json').records),
-        new JsonArrayWriter(options.includeMetadata),
+        new JsonArrayWriter(options.includeMetadata, 0, warnings),
       );
     case 'ndjson':
-      return yield* lineFile(recordSlices(onlyTable(tables, 'ndjson').records), new NdjsonWriter());
+      return yield* lineFile(
+        recordSlices(onlyTable(tables, 'ndjson').records),
+        new NdjsonWriter(0, warnings),
+      );
     case 'csv': {
       // CSV writes one header for every table, so all of them are set up first.
       const setups = await setUpAll(tables, options.sampleSize, warnings);

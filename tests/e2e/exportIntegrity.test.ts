@@ -160,6 +160,23 @@ describe('export integrity', () => {
     expect(csv.bytes.toString('utf8')).toContain(long);
   });
 
+  it('when edits hold text that starts like a formula, then the CSV neutralises it and the header and stage 3 say so', async () => {
+    const api = apiClient(host.url, newUser('formula'));
+    const data = { invoice_id: 'INV-3', note: '=HYPERLINK("http://example.invalid","click")' };
+    const documentId = await documentWith(api, { invoice_id: 'INV-3', note: 'plain' });
+    const workflowId = await reviewed(api, documentId);
+    const csv = await submit(api, documentId, { export_workflow_id: workflowId, format: 'csv', data });
+    expect(csv.status).toBe(200);
+    expect(csv.bytes.toString('utf8')).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")"`);
+    expect(csv.headers.get('x-export-warnings')).toBe('1');
+    const view = (await api.get(`/api/v1/exports/${workflowId}`)).json<{
+      stages: { stage: number; deliverable?: { warnings: { code: string; count: number }[] } }[];
+    }>();
+    expect(view.stages.find((s) => s.stage === 3)?.deliverable?.warnings).toEqual([
+      expect.objectContaining({ code: 'formula_neutralised', count: 1, first_record: 1 }),
+    ]);
+  });
+
   it('when an export answers 202, then its status link answers at once, before stage 1 is recorded', async () => {
     const impatient = await startHost({
       COSMOS_DATABASE: `integrity_${randomUUID().slice(0, 8)}`,

@@ -1,8 +1,9 @@
+import type { WarningCollector } from '../output/warnings';
 import { isPlainObject } from '../records/plainValues';
 import type { ExportRecord } from '../records/recordSource';
 import type { ColumnModel, ColumnType, ExportColumn, ResolvedColumn } from './columnModel';
 import { columnPath } from './columnModel';
-import { looksLikeIsoDate } from './isoDate';
+import { looksLikeWallClock } from './isoDate';
 import { RowExtractor } from './rowExtractor';
 
 /** Nesting deeper than this is written as JSON text in one cell rather than more columns. */
@@ -36,11 +37,40 @@ function samePath(a: readonly string[], b: readonly string[] | undefined): boole
   return b !== undefined && a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
+/** Identity of a path: `["a.b"]` and `["a", "b"]` are two fields though both read `a.b`. */
+function pathId(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
+
+/**
+ * Reports a column whose dotted name another path had already taken (a key `"a.b"` and a
+ * nested `{a: {b}}`): both are kept, the later one under `name (2)`.
+ */
+export function reportRenamedColumn(warnings: WarningCollector | undefined, name: string, key: string): void {
+  warnings?.add(
+    'column_renamed',
+    () => `Two different fields both read "${name}" as a column name; the second is the column "${key}"`,
+  );
+}
+
+/** `name`, or `name (2)`, `name (3)`… — the first that `taken` does not hold. */
+export function uniqueColumnKey(name: string, taken: ReadonlySet<string>): string {
+  let key = name;
+  for (let n = 2; taken.has(key); n++) key = `${name} (${n})`;
+  return key;
+}
+
 /**
  * The columns of a set of sample records, in order of first appearance: nested objects give
- * dotted columns, the line-items array (if any) gives columns for its elements' fields.
+ * dotted columns, the line-items array (if any) gives columns for its elements' fields. Two
+ * paths that read the same (`"a.b"` and `a` → `b`) are two columns: the later one is
+ * `a.b (2)`, reported as `column_renamed` to `warnings`.
  */
-export function discoverColumns(sample: readonly ExportRecord[], options: InferOptions = {}): ColumnModel {
+export function discoverColumns(
+  sample: readonly ExportRecord[],
+  options: InferOptions = {},
+  warnings?: WarningCollector,
+): ColumnModel {
   let lineItemsPath: string[] | undefined;
   if (typeof options.lineItems === 'string' && options.lineItems !== '')
     lineItemsPath = options.lineItems.split('.');
@@ -51,11 +81,18 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
       if (lineItemsPath) break;
     }
   }
+  // By path identity, so two paths that read the same both keep their column.
   const columns = new Map<string, { key: string; path: string[] }>();
+  const keys = new Set<string>();
   const emptyObjects = new Set<string>();
   const addLeaf = (path: string[]): void => {
-    const key = path.join('.');
-    if (!columns.has(key)) columns.set(key, { key, path });
+    const id = pathId(path);
+    if (columns.has(id)) return;
+    const name = path.join('.');
+    const key = uniqueColumnKey(name, keys);
+    if (key !== name) reportRenamedColumn(warnings, name, key);
+    keys.add(key);
+    columns.set(id, { key, path });
   };
   const walk = (
     value: Readonly<Record<string, unknown>>,
@@ -71,7 +108,7 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
         else {
           // `{}` is a value too: its own column ("{}"), unless other records fill fields under it.
           addLeaf(path);
-          emptyObjects.add(path.join('.'));
+          emptyObjects.add(pathId(path));
         }
       } else if (!inItem && Array.isArray(child) && samePath(path, lineItemsPath)) {
         for (const item of child as readonly unknown[])
@@ -82,12 +119,12 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
     }
   };
   for (const record of sample) if (isPlainObject(record)) walk(record, [], 0, false);
-  for (const key of emptyObjects) {
-    const path = columns.get(key)?.path ?? [];
+  for (const id of emptyObjects) {
+    const path = columns.get(id)?.path ?? [];
     const filled = [...columns.values()].some(
       (c) => c.path.length > path.length && path.every((part, i) => c.path[i] === part),
     );
-    if (filled) columns.delete(key);
+    if (filled) columns.delete(id);
   }
   return lineItemsPath === undefined
     ? { columns: [...columns.values()] }
@@ -97,7 +134,7 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
 function kindOf(value: unknown): ColumnType | undefined {
   switch (typeof value) {
     case 'string':
-      return value === '' ? undefined : looksLikeIsoDate(value) ? 'date' : 'string';
+      return value === '' ? undefined : looksLikeWallClock(value) ? 'date' : 'string';
     case 'number':
       return Number.isFinite(value) ? 'number' : undefined;
     case 'bigint':
@@ -150,8 +187,12 @@ export function resolveColumns(model: ColumnModel, sample: readonly ExportRecord
  * parts calls this once on its first batch and hands the same model to every part, so the
  * header and every row agree.
  */
-export function inferColumnModel(sample: readonly ExportRecord[], options: InferOptions = {}): ColumnModel {
-  const model = discoverColumns(sample, options);
+export function inferColumnModel(
+  sample: readonly ExportRecord[],
+  options: InferOptions = {},
+  warnings?: WarningCollector,
+): ColumnModel {
+  const model = discoverColumns(sample, options, warnings);
   const resolved = resolveColumns(model, sample);
   const columns: ExportColumn[] = resolved.map((c) => {
     const plainPath = c.path.join('.') === c.key && !c.path.some((p) => p.includes('.'));

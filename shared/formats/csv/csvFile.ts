@@ -1,4 +1,5 @@
 import type { ResolvedColumn } from '../columns/columnModel';
+import { reportRenamedColumn, uniqueColumnKey } from '../columns/inferColumns';
 import { UnknownFieldWatch } from '../columns/unknownFields';
 import type { BodySummary } from '../exportOptions';
 import { lineFile } from '../lineFile';
@@ -11,11 +12,25 @@ import { CsvRowWriter } from './csvRowWriter';
 /** Header of the column naming each row's table; underscores are added until no column has it. */
 const TABLE_COLUMN = 'sheet';
 
-/** Columns of several tables as one header: each key once, in order of first appearance. */
-function unionColumns(tables: readonly TableSetup[]): ResolvedColumn[] {
-  const byKey = new Map<string, ResolvedColumn>();
-  for (const table of tables) for (const c of table.columns) if (!byKey.has(c.key)) byKey.set(c.key, c);
-  return [...byKey.values()];
+/**
+ * Columns of several tables as one header, in order of first appearance: tables share a column
+ * when it has the same name and reads the same path; a name another path already took gets
+ * ` (2)` (`column_renamed`), so no table's values are read from another table's field.
+ */
+function unionColumns(tables: readonly TableSetup[], warnings: WarningCollector): ResolvedColumn[] {
+  const byField = new Map<string, ResolvedColumn>();
+  const keys = new Set<string>();
+  for (const table of tables) {
+    for (const c of table.columns) {
+      const field = JSON.stringify([c.key, c.path]);
+      if (byField.has(field)) continue;
+      const key = uniqueColumnKey(c.key, keys);
+      if (key !== c.key) reportRenamedColumn(warnings, c.key, key);
+      keys.add(key);
+      byField.set(field, key === c.key ? c : { ...c, key, header: c.header === c.key ? key : c.header });
+    }
+  }
+  return [...byField.values()];
 }
 
 function tableColumnHeader(columns: readonly ResolvedColumn[]): string {
@@ -40,10 +55,10 @@ export async function* csvFile(
 ): AsyncGenerator<Uint8Array, BodySummary, undefined> {
   const [only] = tables;
   if (tables.length === 1 && only !== undefined) {
-    const writer = new CsvRowWriter(only.columns, only.lineItemsPath, options, only.unknownFields);
+    const writer = new CsvRowWriter(only.columns, only.lineItemsPath, options, only.unknownFields, warnings);
     return yield* lineFile(only.slices, writer);
   }
-  const columns = unionColumns(tables);
+  const columns = unionColumns(tables, warnings);
   const header = tableColumnHeader(columns);
   // A field is dropped only if no table has a column for it.
   const watch = new UnknownFieldWatch(
@@ -58,6 +73,8 @@ export async function* csvFile(
       table.lineItemsPath,
       { bom: i === 0 && options.bom === true, leading: { header, value: table.name ?? `Table ${i + 1}` } },
       table.unknownFields === undefined ? undefined : watch,
+      warnings,
+      records,
     );
     const empty = table.sample.length === 0;
     const parts = { header: i === 0, footer: i === tables.length - 1, recordsBefore: records };

@@ -8,6 +8,7 @@ import type { LineFormatWriter } from '../lineFile';
 import { lineFile } from '../lineFile';
 import { hashedOutput } from '../output/hashedOutput';
 import type { ExportWarning } from '../output/warnings';
+import { WarningCollector } from '../output/warnings';
 import type { ExportRecord, RecordInput } from '../records/recordSource';
 import { recordSlices } from '../records/recordSource';
 
@@ -36,12 +37,16 @@ export interface ExportPartResult {
   warnings: ExportWarning[];
 }
 
-function writerFor(options: PartedExportOptions, recordsBefore: number): LineFormatWriter {
+function writerFor(
+  options: PartedExportOptions,
+  recordsBefore: number,
+  warnings: WarningCollector,
+): LineFormatWriter {
   switch (options.format) {
     case 'json':
-      return new JsonArrayWriter(options.includeMetadata, recordsBefore);
+      return new JsonArrayWriter(options.includeMetadata, recordsBefore, warnings);
     case 'ndjson':
-      return new NdjsonWriter();
+      return new NdjsonWriter(recordsBefore, warnings);
     case 'csv': {
       if (options.columns === undefined) {
         throw new ExportFormatError(
@@ -51,7 +56,14 @@ function writerFor(options: PartedExportOptions, recordsBefore: number): LineFor
       }
       // Column types only matter to XLSX and PDF, so no sample is needed here.
       const columns = resolveColumns(options.columns, []);
-      return new CsvRowWriter(columns, options.columns.lineItemsPath, { bom: options.bom }, undefined);
+      return new CsvRowWriter(
+        columns,
+        options.columns.lineItemsPath,
+        { bom: options.bom },
+        undefined,
+        warnings,
+        recordsBefore,
+      );
     }
     default: {
       const format: unknown = options.format;
@@ -67,8 +79,13 @@ async function* noRecords(): AsyncGenerator<readonly ExportRecord[]> {
   // A header or footer part reads no records.
 }
 
+/**
+ * One part's bytes and summary. Its warnings name records by their place in the whole file;
+ * whoever joins the parts adds up the counts per code (and keeps the first `first_record`).
+ */
 async function* part(
   body: AsyncGenerator<Uint8Array, BodySummary, undefined>,
+  warnings: WarningCollector,
   compression: boolean | undefined,
 ): AsyncGenerator<Uint8Array, ExportPartResult, undefined> {
   const summary = yield* hashedOutput(body, compression === true);
@@ -77,7 +94,7 @@ async function* part(
     rows: summary.rows,
     records: summary.records,
     sha256: summary.sha256,
-    warnings: [],
+    warnings: warnings.list(),
   };
 }
 
@@ -85,11 +102,10 @@ async function* part(
 export function writeExportHeader(
   options: PartedExportOptions,
 ): AsyncGenerator<Uint8Array, ExportPartResult, undefined> {
-  const writer = writerFor(options, 0);
-  return part(
-    lineFile(noRecords(), writer, { header: true, footer: false, recordsBefore: 0 }),
-    options.compression,
-  );
+  const warnings = new WarningCollector();
+  const writer = writerFor(options, 0, warnings);
+  const parts = { header: true, footer: false, recordsBefore: 0 };
+  return part(lineFile(noRecords(), writer, parts), warnings, options.compression);
 }
 
 /**
@@ -101,9 +117,10 @@ export function writeExportBody(
   options: PartedExportOptions,
   position: { recordsBefore: number },
 ): AsyncGenerator<Uint8Array, ExportPartResult, undefined> {
-  const writer = writerFor(options, position.recordsBefore);
+  const warnings = new WarningCollector();
+  const writer = writerFor(options, position.recordsBefore, warnings);
   const parts = { header: false, footer: false, recordsBefore: position.recordsBefore };
-  return part(lineFile(recordSlices(records), writer, parts), options.compression);
+  return part(lineFile(recordSlices(records), writer, parts), warnings, options.compression);
 }
 
 /** The last part: `]` or `],"record_count":n}` for JSON, nothing for CSV and NDJSON. */
@@ -111,7 +128,8 @@ export function writeExportFooter(
   options: PartedExportOptions,
   totals: { records: number },
 ): AsyncGenerator<Uint8Array, ExportPartResult, undefined> {
-  const writer = writerFor(options, totals.records);
+  const warnings = new WarningCollector();
+  const writer = writerFor(options, totals.records, warnings);
   const parts = { header: false, footer: true, recordsBefore: totals.records };
-  return part(lineFile(noRecords(), writer, parts), options.compression);
+  return part(lineFile(noRecords(), writer, parts), warnings, options.compression);
 }

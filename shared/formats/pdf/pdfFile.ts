@@ -83,14 +83,18 @@ export async function* pdfFile(
     const extractor = new RowExtractor(table.columns, table.lineItemsPath);
     const drawRow = columns.length > 0 ? renderer.row : (): void => undefined;
     const rowsBefore = rows;
+    let position = 0;
     for await (const slice of table.slices) {
       for (const record of slice) {
+        // Warnings met while this record is drawn name it (1-based, within its table).
+        warnings.record = ++position;
         if (table.unknownFields) table.unknownFields.check(record);
         rows += extractor.forEachRow(record, drawRow);
       }
       records += slice.length;
       yield* await doc.drain();
     }
+    warnings.record = undefined;
     if (drawTable) {
       if (table.name !== undefined && rows === rowsBefore)
         drawParagraph(flow, 'No rows.', regular, fontSize, warnings, { gray: 0.35, spaceAfter: 4 });

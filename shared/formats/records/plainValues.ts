@@ -14,3 +14,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function toWellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');
 }
+
+const LONE_SURROGATE_TEST = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Node 20's native check (ES2024); TypeScript's ES2022 library does not declare it. */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+/**
+ * True when `text` has no unpaired surrogate. Native where available: it answers a Latin-1
+ * string without reading it, so checking every cell costs next to nothing.
+ */
+export function isWellFormed(text: string): boolean {
+  if (nativeIsWellFormed !== undefined) return nativeIsWellFormed.call(text);
+  return !LONE_SURROGATE_TEST.test(text);
+}

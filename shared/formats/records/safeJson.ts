@@ -27,8 +27,9 @@ function sanitise(value: unknown, ancestors: Set<object>): unknown {
 /**
  * JSON text for any value, never throwing. The fast path is one native `JSON.stringify`; only
  * output that shows a surrogate escape (or input that made stringify throw) is redone safely.
+ * `onUnicodeReplaced` hears of each value in which lone surrogates had to become U+FFFD.
  */
-export function safeJsonStringify(value: unknown): string {
+export function safeJsonStringify(value: unknown, onUnicodeReplaced?: () => void): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -37,6 +38,10 @@ export function safeJsonStringify(value: unknown): string {
   }
   if (text === undefined) return 'null';
   // `\ud` also matches an escaped backslash followed by "ud"; the slow path is then merely redundant.
-  if (text.includes('\\ud')) text = JSON.stringify(sanitise(value, new Set())) ?? 'null';
+  if (text.includes('\\ud')) {
+    const safe = JSON.stringify(sanitise(value, new Set())) ?? 'null';
+    if (safe !== text) onUnicodeReplaced?.();
+    text = safe;
+  }
   return text;
 }

@@ -1,5 +1,5 @@
 import type { WarningCollector } from '../output/warnings';
-import { toWellFormed } from '../records/plainValues';
+import { isWellFormed, toWellFormed } from '../records/plainValues';
 import { EXCEL_MAX_CELL_CHARS } from './excelLimits';
 
 /** Shown at the end of a cell that had to be cut to Excel's 32,767-character limit. */
@@ -8,9 +8,8 @@ export const TRUNCATION_MARKER = '…[truncated]';
 /**
  * Characters that need work in cell text: markup, CR (an XML parser would turn it into LF),
  * characters XML 1.0 forbids, and `_xHHHH_`, which Excel would decode as an escaped character.
- * Quotes are escaped too, although XML does not need it in text: cells are written without
- * `r` attributes where possible, and SheetJS looks for `r="…"` anywhere in a cell, content
- * included (text like `attr="1"` would move the cell).
+ * Quotes are escaped too, although XML does not need it in text: SheetJS looks for `r="…"`
+ * anywhere in a cell, content included (text like `r="1"` could move the cell).
  */
 // eslint-disable-next-line no-control-regex -- these patterns exist to find control characters
 const NEEDS_WORK = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
@@ -57,7 +56,8 @@ export function isPlainCellText(text: string): boolean {
     !isXmlSpace(text.charCodeAt(0)) &&
     !isXmlSpace(text.charCodeAt(n - 1)) &&
     !NEEDS_WORK.test(text) &&
-    !(text.includes('_x') && ESCAPE_LIKE.test(text))
+    !(text.includes('_x') && ESCAPE_LIKE.test(text)) &&
+    isWellFormed(text)
   );
 }
 
@@ -89,11 +89,17 @@ export function inlineStringXml(
     );
     value = truncate(value);
   }
+  // Before any removal, so surrogates around a removed character cannot join into a new one.
+  if (!isWellFormed(value)) {
+    value = toWellFormed(value);
+    warnings.add(
+      'invalid_unicode_replaced',
+      () => `Sheet "${sheetName}" cell ${ref}: unpaired UTF-16 surrogates were written as U+FFFD`,
+    );
+  }
   // A plain character class plus indexOf is much faster than one pattern with an alternative.
   if (NEEDS_WORK.test(value) || (value.includes('_x') && ESCAPE_LIKE.test(value))) {
     if (ILLEGAL.test(value)) {
-      // Surrogates around a removed character must not join into a new character.
-      value = toWellFormed(value);
       warnings.add(
         'xml_characters_removed',
         () => `Sheet "${sheetName}" cell ${ref}: control characters XML cannot carry were removed`,

@@ -1,15 +1,25 @@
 import type { ResolvedColumn } from '../columns/columnModel';
-import { parseIsoDate } from '../columns/isoDate';
+import { parseWallClock } from '../columns/isoDate';
+import { MAY_START_FORMULA, isFormulaLike } from '../csv/formulaGuard';
 import type { WarningCollector } from '../output/warnings';
 import { safeJsonStringify } from '../records/safeJson';
 import { inlineStringXml, isPlainCellText } from './cellXml';
-import { excelSerial } from './excelDate';
+import { excelSerial, wallClockSerial } from './excelDate';
 import { STYLE, columnLetters } from './workbookParts';
+
+/** Excel keeps 15 significant digits of a number and rounds away the rest when it opens the file. */
+const EXCEL_DIGITS = 15;
+
+/** True when the number's shortest text has more significant digits than Excel keeps. */
+function beyondExcelPrecision(text: string): boolean {
+  const mantissa = (text.split('e')[0] ?? '').replace('-', '').replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length > EXCEL_DIGITS;
+}
 
 /**
  * Builds `<row>` elements with typed cells: numbers as numbers, booleans as booleans, dates
- * (Date objects, or ISO 8601 text in a date column) as date serials with a date style, and
- * everything else as inline text. Empty values get no cell at all.
+ * (Date objects, or wall-clock ISO 8601 text in a date column) as date serials with a date
+ * style, and everything else as inline text. Empty values get no cell at all.
  */
 export class SheetRowXml {
   private readonly letters: readonly string[];
@@ -26,13 +36,19 @@ export class SheetRowXml {
   }
 
   headerRow(): string {
+    // A header is no record's: its warnings name a cell only.
+    const record = this.warnings.record;
+    this.warnings.record = undefined;
     let xml = '<row r="1">';
     for (let i = 0; i < this.columns.length; i++) {
       const ref = `${this.letters[i] ?? ''}1`;
       const header = this.columns[i]?.header ?? '';
       const inline = inlineStringXml(header, this.warnings, this.sheetName, ref);
-      if (inline !== '') xml += `<c r="${ref}" t="inlineStr" s="${STYLE.header}">${inline}</c>`;
+      if (inline === '') continue;
+      const style = this.quoted(header, ref) ? STYLE.quotedHeader : STYLE.header;
+      xml += `<c r="${ref}" t="inlineStr" s="${style}">${inline}</c>`;
     }
+    this.warnings.record = record;
     return xml + '</row>';
   }
 
@@ -41,32 +57,34 @@ export class SheetRowXml {
     const r = String(rowNumber);
     const { letters, dateColumn } = this;
     let xml = `<row r="${r}">`;
-    // A cell names its position only after a gap: readers place a cell without `r` right
-    // after the previous one (ECMA-376 makes `r` optional), and dense rows are then ~15% smaller.
-    let next = 0;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
+      // Every cell names its place: ECMA-376 makes `r` optional, but exceljs cannot read a cell without it.
+      const ref = `${letters[i] ?? ''}${r}`;
       let cell: string;
       switch (typeof value) {
         case 'string':
           if (value === '') continue;
           if (dateColumn[i] === true) {
-            const parsed = parseIsoDate(value);
-            const serial = parsed === undefined ? undefined : excelSerial(parsed.epochMs);
-            if (parsed !== undefined && serial !== undefined) {
-              cell = ` s="${parsed.hasTime ? STYLE.dateTime : STYLE.date}"><v>${serial}</v></c>`;
+            const wallClock = parseWallClock(value);
+            const serial = wallClock === undefined ? undefined : wallClockSerial(wallClock);
+            if (wallClock !== undefined && serial !== undefined) {
+              cell = ` s="${wallClock.hasTime ? STYLE.dateTime : STYLE.date}"><v>${serial}</v></c>`;
               break;
             }
           }
-          cell = isPlainCellText(value)
-            ? ` t="inlineStr"><is><t>${value}</t></is></c>`
-            : this.slowText(value, `${letters[i] ?? ''}${r}`);
+          cell = this.textCell(value, ref);
           if (cell === '') continue;
           break;
-        case 'number':
+        case 'number': {
           if (!Number.isFinite(value)) continue;
-          cell = `><v>${value}</v></c>`;
+          const text = String(value);
+          cell =
+            text.length > EXCEL_DIGITS && beyondExcelPrecision(text)
+              ? this.preciseNumber(text, ref)
+              : `><v>${text}</v></c>`;
           break;
+        }
         case 'boolean':
           cell = ` t="b"><v>${value ? 1 : 0}</v></c>`;
           break;
@@ -74,18 +92,17 @@ export class SheetRowXml {
           cell =
             value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
               ? `><v>${value.toString()}</v></c>`
-              : this.slowText(value.toString(), `${letters[i] ?? ''}${r}`);
+              : this.textCell(value.toString(), ref);
           break;
         case 'object':
           if (value === null) continue;
-          cell = this.objectCell(value, `${letters[i] ?? ''}${r}`);
+          cell = this.objectCell(value, ref);
           if (cell === '') continue;
           break;
         default:
           continue;
       }
-      xml += (i === next ? '<c' : `<c r="${letters[i] ?? ''}${r}"`) + cell;
-      next = i + 1;
+      xml += `<c r="${ref}"` + cell;
     }
     return xml + '</row>';
   }
@@ -95,14 +112,40 @@ export class SheetRowXml {
     if (value instanceof Date) {
       const serial = excelSerial(value.getTime());
       if (serial !== undefined) return ` s="${STYLE.dateTime}"><v>${serial}</v></c>`;
-      return Number.isNaN(value.getTime()) ? '' : this.slowText(value.toISOString(), ref);
+      return Number.isNaN(value.getTime()) ? '' : this.textCell(value.toISOString(), ref);
     }
-    return this.slowText(safeJsonStringify(value), ref);
+    return this.textCell(safeJsonStringify(value), ref);
   }
 
-  /** Text that needs escaping, trimming or a space marker; '' when nothing is left to show. */
-  private slowText(value: string, ref: string): string {
+  /** A number Excel would round (`1234567890123456`), as text that keeps every digit. */
+  private preciseNumber(text: string, ref: string): string {
+    this.warnings.add(
+      'number_as_text',
+      () =>
+        `Sheet "${this.sheetName}" cell ${ref}: the number ${text} has more than the ${EXCEL_DIGITS} significant digits Excel keeps, so it is written as text`,
+    );
+    return ` t="inlineStr"><is><t>${text}</t></is></c>`;
+  }
+
+  /** The rest of a `<c` element for text; '' when nothing is left to show. */
+  private textCell(value: string, ref: string): string {
+    const style = this.quoted(value, ref) ? ` s="${STYLE.quoted}"` : '';
+    if (style === '' && isPlainCellText(value)) return ` t="inlineStr"><is><t>${value}</t></is></c>`;
     const inline = inlineStringXml(value, this.warnings, this.sheetName, ref);
-    return inline === '' ? '' : ` t="inlineStr">${inline}</c>`;
+    return inline === '' ? '' : ` t="inlineStr"${style}>${inline}</c>`;
+  }
+
+  /**
+   * True (and reported) for text that starts like a formula. An inline string is never
+   * evaluated as it stands; the quote-prefix style keeps it text when someone edits the cell.
+   */
+  private quoted(text: string, ref: string): boolean {
+    if (MAY_START_FORMULA[text.charCodeAt(0)] !== 1 || !isFormulaLike(text)) return false;
+    this.warnings.add(
+      'formula_neutralised',
+      () =>
+        `Sheet "${this.sheetName}" cell ${ref}: text starting like a formula (=, +, -, @, tab or CR) is marked as text (quote prefix); its value is unchanged`,
+    );
+    return true;
   }
 }

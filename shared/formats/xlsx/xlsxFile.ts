@@ -138,6 +138,12 @@ export async function* xlsxFile(
         if (rowInSheet === maxRows) {
           endSheet();
           startSheet(layout);
+          const continued = layout.rowXml.sheetName;
+          warnings.add(
+            'sheet_split',
+            () =>
+              `Sheet "${baseName}" holds at most ${maxRows} data rows; the table continues on "${continued}" (header repeated)`,
+          );
         }
         rowInSheet++;
         out.write(layout.rowXml.row(values, rowInSheet + 1));
@@ -151,8 +157,11 @@ export async function* xlsxFile(
             `Sheet "${baseName}" is named "${given}": Excel allows 31 characters, none of : \\ / ? * [ ], and no name twice`,
         );
       }
+      let position = 0;
       for await (const slice of table.slices) {
         for (const record of slice) {
+          // Warnings met while this record is written name it (1-based, within its table).
+          warnings.record = ++position;
           if (table.unknownFields) table.unknownFields.check(record);
           rows += layout.extractor.forEachRow(record, writeRow);
         }
@@ -160,6 +169,7 @@ export async function* xlsxFile(
         events.push(...out.take());
         yield* drain();
       }
+      warnings.record = undefined;
       endSheet();
       yield* drain();
     }

@@ -9,8 +9,21 @@ import { readCsv } from './helpers/readCsv';
 // eslint-disable-next-line no-control-regex -- the characters XML 1.0 cannot carry
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Texts of the hostile records' cells, header included, as a tabular writer meets them. */
+function cellTexts(records: readonly Record<string, unknown>[]): string[] {
+  const texts = ['=key'];
+  for (const r of records) {
+    const nested = r.nested as { inner: string };
+    texts.push(r.text as string, r['=key'] as string, nested.inner);
+  }
+  return texts;
+}
+
 describe('hostile values', () => {
   const records = hostileRecords();
+  const texts = cellTexts(records);
+  const formulaCells = texts.filter((t) => isFormulaLike(wellFormed(t))).length;
+  const illFormedCells = texts.filter((t) => wellFormed(t) !== t).length;
 
   it('when written as CSV, then nothing is formula-like, text survives and numbers stay numeric', async () => {
     const { bytes, result } = await exportBytes(records, { format: 'csv', bom: true });
@@ -25,13 +38,14 @@ describe('hostile values', () => {
       for (const cellText of [row[1], row[2], row[6]]) expect(isFormulaLike(cellText ?? '')).toBe(false);
       expect(row[3]).toBe(String(-5 - i));
     });
-    expect(result.warnings).toEqual([]);
+    const counts = Object.fromEntries(result.warnings.map((w) => [w.code, w.count]));
+    expect(counts).toEqual({ formula_neutralised: formulaCells, invalid_unicode_replaced: illFormedCells });
   });
 
   it.each(['json', 'ndjson'] as const)(
     'when written as %s, then it is valid UTF-8 and parses back to the records',
     async (format) => {
-      const { bytes } = await exportBytes(records, { format });
+      const { bytes, result } = await exportBytes(records, { format });
       const text = strictUtf8(bytes);
       const parsed =
         format === 'json'
@@ -44,6 +58,12 @@ describe('hostile values', () => {
         wellFormed(JSON.stringify(records)).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\uFFFD'),
       ) as unknown[];
       expect(parsed).toEqual(expected);
+      // JSON.stringify escapes a lone surrogate as \udXXX: that is how a record shows one.
+      const badRecords = records.filter((r) => /\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(r))).length;
+      expect(badRecords).toBeGreaterThan(0);
+      expect(result.warnings).toEqual([
+        expect.objectContaining({ code: 'invalid_unicode_replaced', count: badRecords }),
+      ]);
     },
   );
 
@@ -62,7 +82,14 @@ describe('hostile values', () => {
       expect(cell).toMatchObject({ t: 's', v: expected });
       expect((sheet[`D${i + 2}`] as XLSX.CellObject | undefined)?.t).toBe('n');
     });
-    expect(result.warnings.map((w) => w.code).sort()).toEqual(['cell_truncated', 'xml_characters_removed']);
+    expect(result.warnings.map((w) => w.code).sort()).toEqual([
+      'cell_truncated',
+      'formula_neutralised',
+      'invalid_unicode_replaced',
+      'xml_characters_removed',
+    ]);
+    // Formula-like text is marked, never changed: the values above are exactly the originals.
+    expect(result.warnings.find((w) => w.code === 'formula_neutralised')?.count).toBe(formulaCells);
   });
 
   it('when written as PDF, then it renders without error and reports what it could not draw', async () => {
@@ -82,7 +109,11 @@ describe('hostile values', () => {
     ]) {
       expect(text.replace(/\s+/g, '')).toContain(visible.replace(/\s+/g, ''));
     }
-    expect(result.warnings.map((w) => w.code).sort()).toEqual(['glyph_missing', 'pdf_cell_clipped']);
+    expect(result.warnings.map((w) => w.code).sort()).toEqual([
+      'glyph_missing',
+      'invalid_unicode_replaced',
+      'pdf_cell_clipped',
+    ]);
   });
 
   it('when compressed, then every format still goes through', async () => {

@@ -42,6 +42,11 @@ function xlsxExpected(v: unknown): unknown {
     const s = wellFormed(v).replace(XML_ILLEGAL, '');
     return s === '' ? null : s;
   }
+  // Excel keeps 15 significant digits: a number with more stays every digit as text.
+  if (typeof v === 'number') {
+    const digits = (String(v).split('e')[0] ?? '').replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
+    if (digits.length > 15) return String(v);
+  }
   return Object.is(v, -0) ? 0 : v;
 }
 

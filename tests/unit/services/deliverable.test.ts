@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
 import type { Json } from '../../../shared/domain/changes';
 import type { DeliverableFormat } from '../../../shared/domain/exportRecords';
@@ -374,5 +375,66 @@ describe('deliverable: other shapes', () => {
       const second = await render(format, rowsBesideFields);
       expect(second.sha256).toBe(first.sha256);
     }
+  });
+});
+
+describe('deliverable: several sheets with fields beside them, read back by every reader', () => {
+  // A workbook upload the user edited: a title and a nested owner added beside the sheets.
+  const data: Json = {
+    title: 'Stocktake',
+    owner: { name: 'Ann', team: { id: 7 } },
+    sheets: [
+      { name: 'Q1', columns: ['sku', 'qty'], rows: [{ sku: '02134', qty: 5 }] },
+      { name: 'Q2', columns: ['sku'], rows: [{ sku: 'B-7' }] },
+    ],
+  };
+
+  it('when exported as XLSX, then exceljs finds each sheet with the fields on every row', async () => {
+    const file = await render('xlsx', data);
+    const excel = new ExcelJS.Workbook();
+    await excel.xlsx.load(new Uint8Array(file.bytes).buffer);
+    expect(excel.worksheets.map((w) => w.name)).toEqual(['Q1', 'Q2', 'Metadata']);
+    const rows = (name: string): unknown[][] => {
+      const out: unknown[][] = [];
+      excel.getWorksheet(name)?.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+      return out;
+    };
+    expect(rows('Q1')).toEqual([
+      ['title', 'owner.name', 'owner.team.id', 'sheets.Q1.sku', 'sheets.Q1.qty'],
+      ['Stocktake', 'Ann', 7, '02134', 5],
+    ]);
+    expect(rows('Q2')).toEqual([
+      ['title', 'owner.name', 'owner.team.id', 'sheets.Q2.sku'],
+      ['Stocktake', 'Ann', 7, 'B-7'],
+    ]);
+    expect(file.warnings).toEqual([]);
+  });
+
+  it('when exported as CSV, then papaparse reads every sheet’s rows with the fields and a sheet column', async () => {
+    expect(await csvRows(data)).toEqual([
+      ['sheet', 'title', 'owner.name', 'owner.team.id', 'sheets.Q1.sku', 'sheets.Q1.qty', 'sheets.Q2.sku'],
+      ['Q1', 'Stocktake', 'Ann', '7', '02134', '5', ''],
+      ['Q2', 'Stocktake', 'Ann', '7', '', '', 'B-7'],
+    ]);
+  });
+
+  it('when exported as PDF, then pdf.js reads the fields once and each sheet under its name', async () => {
+    const text = await pdfText(await render('pdf', data));
+    for (const part of [
+      'Fields',
+      'titleStocktake',
+      'owner.nameAnn',
+      'owner.team.id7',
+      'Q1',
+      'skuqty',
+      '021345',
+      'Q2',
+      'B-7',
+    ])
+      expect(text).toContain(part);
+  });
+
+  it('when exported as JSON, then the data is exactly as given', async () => {
+    expect(jsonData(await render('json', data))).toEqual(data);
   });
 });

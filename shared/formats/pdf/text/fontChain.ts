@@ -34,6 +34,10 @@ function isIgnorable(cp: number): boolean {
   );
 }
 
+function isSurrogate(cp: number): boolean {
+  return cp >= 0xd800 && cp <= 0xdfff;
+}
+
 function describe(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -66,10 +70,18 @@ export class FontChain {
       else this.others.set(cp, entry);
     }
     if (entry !== null && entry.missing && !this.measuring) {
-      this.warnings.add(
-        'glyph_missing',
-        () => `${describe(cp)} is not covered by the bundled fonts and is shown as "\uFFFD"`,
-      );
+      // A lone surrogate is half of a character, not a character a font could miss.
+      if (isSurrogate(cp)) {
+        this.warnings.add(
+          'invalid_unicode_replaced',
+          () => `Text held an unpaired UTF-16 surrogate (${describe(cp)}), shown as "\uFFFD"`,
+        );
+      } else {
+        this.warnings.add(
+          'glyph_missing',
+          () => `${describe(cp)} is not covered by the bundled fonts and is shown as "\uFFFD"`,
+        );
+      }
     }
     return entry;
   }
@@ -99,7 +111,7 @@ export class FontChain {
 
   private resolve(cp: number): GlyphEntry | null {
     if (isIgnorable(cp)) return null;
-    const font = this.coveringFont(cp);
+    const font = isSurrogate(cp) ? undefined : this.coveringFont(cp);
     if (font === undefined) {
       const primary = this.fonts.get(this.order[0] ?? 'regular');
       return { ...this.entry(primary, PLACEHOLDER), missing: true };
