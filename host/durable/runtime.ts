@@ -324,8 +324,11 @@ export class LocalDurableRuntime implements DurableOperations {
         try {
           await this.runEpisode(instance, event);
         } catch (error) {
-          // A fault of this runtime, not of the orchestrator: fail loudly rather than hang.
-          const message = `Local Durable runtime error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+          // A fault of this runtime, not of the orchestrator: fail loudly rather than hang. The
+          // stack goes to the log only: the instance's output is readable through the status API.
+          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          this.log('error', logCategory, `Local Durable runtime error: ${detail}`);
+          const message = `Local Durable runtime error: ${error instanceof Error ? error.message : String(error)}`;
           if (this.isLive(instance, instance.execution)) this.fail(instance, message, this.clock.now());
         }
       }
