@@ -135,6 +135,8 @@ const settingsSchema = z
     UPLOAD_PARSE_MEMORY_MB: boundedInt(uploadParsingDefaults.memoryMb, 32, 4096),
     UPLOAD_MAX_INFLATED_BYTES: positiveInt(uploadParsingDefaults.maxInflatedBytes),
     UPLOAD_PARSE_WORKERS: boundedInt(uploadParsingDefaults.workers, 1, 16),
+    // Bounded by what the Durable history comfortably holds per generation (3 events a batch).
+    BULK_BATCHES_PER_GENERATION: boundedInt(50, 1, 500),
     INSTANCE_RETENTION_DAYS: positiveInt(30),
     JOB_FILE_RETENTION_DAYS: positiveInt(7),
   })
@@ -191,6 +193,8 @@ export interface AppConfig {
     readonly uploadParsing: UploadParsingSettings;
     readonly instanceRetentionDays: number;
     readonly jobFileRetentionDays: number;
+    /** Batches a bulk export orchestration runs before it continues as new (bounded history). */
+    readonly batchesPerGeneration: number;
   };
 }
 
@@ -267,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       }),
       instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
       jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
+      batchesPerGeneration: s.BULK_BATCHES_PER_GENERATION,
     },
   });
 }
