@@ -516,7 +516,10 @@ export class LocalDurableRuntime implements DurableOperations {
       lastUpdatedTime: statusTimestamp(instance.lastUpdatedTime),
     };
     if (options.showHistory) {
-      payload.historyEvents = describeHistory(instance.execution.history, options.showHistoryOutput === true);
+      payload.historyEvents = describeHistory(instance.execution.history, {
+        showHistoryOutput: options.showHistoryOutput === true,
+        showInput: options.showInput !== false,
+      });
     }
     return payload;
   }
