@@ -374,6 +374,10 @@ export class LocalDurableRuntime implements DurableOperations {
       return;
     }
     if (outcome.kind === 'threw') {
+      // The extension's shim sets the custom status the state carries before it fails the instance.
+      if (outcome.state?.customStatus !== undefined) {
+        instance.customStatus = toJsonText(outcome.state.customStatus);
+      }
       this.fail(instance, `Orchestrator function '${instance.name}' failed: ${outcome.message}`, now);
       return;
     }
