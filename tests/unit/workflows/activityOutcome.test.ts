@@ -13,7 +13,7 @@ const dotnetStack = [
 
 function expectNoStack(reason: string): void {
   expect(reason).not.toMatch(
-    /\bat \S+ \(|\.ts:\d+|\.cs:line|   at |Stack:|Result: Failure|\$OutOfProcData\$/,
+    /\bat \S+ \(|\.ts:\d+|\.cs:line| {3}at |Stack:|Result: Failure|\$OutOfProcData\$/,
   );
 }
 

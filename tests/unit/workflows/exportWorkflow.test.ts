@@ -102,7 +102,8 @@ describe('exportWorkflow orchestrator', () => {
   });
 
   it('when the input carries no review timing (started before it did), then the 30-day window and 6-day timers apply', async () => {
-    const { review: _omitted, ...older } = input;
+    const older: Partial<typeof input> = { ...input };
+    delete older.review;
     const history = awaitingReview(older);
     const run = await replay(history);
     expect(fireTimes(run.actions)).toEqual([

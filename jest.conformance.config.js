@@ -3,16 +3,14 @@
  * CONFORMANCE_ENGINES (default `local`), outside `npm test` since each engine runs the whole app.
  * Same transform, module mapping and emulators (global set-up) as the other tiers.
  */
-const path = require('node:path');
-const base = require('../../jest.config.js');
+const base = require('./jest.config.js');
 
-const rootDir = path.resolve(__dirname, '..', '..');
 const { projects: _tiers, ...shared } = base;
 
 /** @type {import('jest').Config} */
 module.exports = {
   ...shared,
-  rootDir,
+  rootDir: __dirname,
   displayName: 'conformance',
   testMatch: ['<rootDir>/tests/conformance/**/*.test.ts'],
   // Scenarios wait for durable timers of about a second, on two engines one after the other.
