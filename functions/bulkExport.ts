@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/app/activities';
+import { appConfig } from '../shared/config';
 import { hashOwner } from '../shared/core/log';
 import { failureReason, outcomeOf } from '../shared/workflows/activityOutcome';
 import { bulkExport, type BatchOutcome, type JobRef } from '../shared/workflows/bulkExportDefinition';
@@ -32,11 +33,14 @@ export const markJobFailed = registerActivity(
 
 export function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
   const ref = context.df.getInput<JobRef>();
+  // BULK_BATCHES_PER_GENERATION (50; tests make it small): a setting read once per process, so
+  // every replay sees the same value. Change it only while no job runs.
+  const batchesPerGeneration = appConfig().limits.batchesPerGeneration;
   try {
     // A permanent fault (a job too large to plan, say) comes back as an outcome: it fails the job at once.
     let outcome = yield* outcomeOf<BatchOutcome>(planJob(ref).withRetry(retry));
     for (let batches = 0; !outcome.done; batches++) {
-      if (batches === bulkExport.batchesPerGeneration) {
+      if (batches === batchesPerGeneration) {
         context.df.continueAsNew(ref);
         return undefined;
       }

@@ -7,14 +7,16 @@ import { failureReason, outcomeOf, PermanentActivityError } from '../shared/work
 import {
   exportWorkflow,
   type EditsSubmitted,
+  type ReviewTiming,
   type WorkflowInput,
   type WorkflowStart,
 } from '../shared/workflows/exportWorkflowDefinition';
 
 /**
- * The recorded three-stage export (README: The export workflow): stage 1 → wait for the user's edits (raced with the
- * 30-day review window) → stage 2 → stage 3. Names and retry policy: exportWorkflowDefinition.
- * Inputs, events and outputs carry ids only; the user's data is read from Cosmos by the activities.
+ * The recorded three-stage export (README: The export workflow): stage 1 → wait for the user's
+ * edits (raced with the review window, 30 days by default) → stage 2 → stage 3. Names and retry
+ * policy: exportWorkflowDefinition. Inputs, events and outputs carry ids only; the user's data is
+ * read from Cosmos by the activities.
  */
 
 const workflowDimensions = (start: WorkflowStart) => ({
@@ -55,6 +57,32 @@ export const markWorkflowFailed = registerActivity(
     app.exportStages.markFailed(input.start, input.message, input.code),
 );
 
+/**
+ * Waits for the edits until the review window ends (undefined: it ended first), with one durable
+ * timer at a time, none longer than the engine's maximum. A longer timer would be split into
+ * segments by the engine, and cancelling it once its first segment has fired breaks the replay on
+ * the Durable extension: its out-of-process shim recreates only the first segment, so the next
+ * task's id lands on a recorded timer. Each timer here is a plain one, and only the one pending
+ * is cancelled. The same event task is raced each time, so an edit is never lost between timers.
+ */
+function* awaitEdits(
+  context: OrchestrationContext,
+  review: ReviewTiming,
+): Generator<df.Task, EditsSubmitted | undefined, unknown> {
+  const deadline = context.df.currentUtcDateTime.getTime() + review.window_ms;
+  const edits = context.df.waitForExternalEvent(exportWorkflow.events.userModifications);
+  for (let now = context.df.currentUtcDateTime.getTime(); now < deadline;) {
+    const timer = context.df.createTimer(new Date(Math.min(deadline, now + review.max_timer_ms)));
+    const winner = yield context.df.Task.any([edits, timer]);
+    if (winner === edits) {
+      timer.cancel();
+      return edits.result as EditsSubmitted;
+    }
+    now = context.df.currentUtcDateTime.getTime();
+  }
+  return undefined;
+}
+
 export function* exportWorkflowOrchestrator(
   context: OrchestrationContext,
 ): Generator<df.Task, unknown, unknown> {
@@ -66,19 +94,15 @@ export function* exportWorkflowOrchestrator(
     yield* outcomeOf(recordInitialSummary(start).withRetry(retry));
     context.df.setCustomStatus({ stage: 1, status: 'awaiting_user_review' });
 
-    const deadline = new Date(context.df.currentUtcDateTime.getTime() + exportWorkflow.reviewWindowMs);
-    const expiry = context.df.createTimer(deadline);
-    const edits = context.df.waitForExternalEvent(exportWorkflow.events.userModifications);
-    const winner = yield context.df.Task.any([edits, expiry]);
-    if (winner === expiry) {
+    const submitted = yield* awaitEdits(context, start.review ?? exportWorkflow.defaultReview);
+    if (!submitted) {
       yield* outcomeOf(markWorkflowExpired(start).withRetry(retry));
       context.df.setCustomStatus({ stage: 1, status: 'expired' });
       return { status: 'expired' };
     }
-    expiry.cancel();
 
     context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
-    const { edits_id } = edits.result as EditsSubmitted;
+    const { edits_id } = submitted;
     yield* outcomeOf(recordUserModifications({ start, edits_id }).withRetry(retry));
     const stage3 = yield* outcomeOf<{ stage_3_id: string }>(produceDeliverable(start).withRetry(retry));
     context.df.setCustomStatus({ stage: 3, status: 'completed' });

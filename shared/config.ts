@@ -44,6 +44,68 @@ export const uploadParsingDefaults: UploadParsingSettings = Object.freeze({
   workers: 2,
 });
 
+/**
+ * Durable timers, as the Azure Storage provider bounds them (`AzureStorageDurabilityProvider`:
+ * `MaximumDelayTime` 6 days, `LongRunningTimerIntervalLength` 3 days). A timer further away than
+ * the maximum is split by the engine into segments of the long-timer interval; the review window
+ * is how long a workflow waits for the user's edits.
+ */
+export interface DurableTimerSettings {
+  /** The longest single durable timer (`maximumShortTimerDuration` in the orchestrator payload). */
+  readonly maxTimerIntervalMs: number;
+  /** The length of each segment of a longer timer (`longRunningTimerIntervalDuration`). */
+  readonly longTimerIntervalMs: number;
+}
+
+const daySeconds = 24 * 60 * 60;
+
+/** The extension's values for Azure Storage, and the 30-day review window (the records' TTL). */
+export const durableTimerDefaults = Object.freeze({
+  maxTimerIntervalSeconds: 6 * daySeconds,
+  longTimerIntervalSeconds: 3 * daySeconds,
+  reviewWindowSeconds: 30 * daySeconds,
+});
+
+// A year bounds every duration: longer is a typo, and keeps dates far inside what Date can hold.
+const durationSeconds = (fallback: number) => boundedInt(fallback, 1, 365 * daySeconds);
+
+const timerSettingsSchema = z
+  .object({
+    REVIEW_WINDOW_SECONDS: durationSeconds(durableTimerDefaults.reviewWindowSeconds),
+    DURABLE_MAX_TIMER_INTERVAL_SECONDS: durationSeconds(durableTimerDefaults.maxTimerIntervalSeconds),
+    DURABLE_LONG_TIMER_INTERVAL_SECONDS: durationSeconds(durableTimerDefaults.longTimerIntervalSeconds),
+  })
+  .superRefine((s, ctx) => {
+    if (s.DURABLE_LONG_TIMER_INTERVAL_SECONDS > s.DURABLE_MAX_TIMER_INTERVAL_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DURABLE_LONG_TIMER_INTERVAL_SECONDS'],
+        message: 'must not exceed DURABLE_MAX_TIMER_INTERVAL_SECONDS (each segment is itself a timer)',
+      });
+    }
+  });
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+}
+
+/**
+ * The Durable timer settings alone, for the local Durable runtime (which applies them as the
+ * extension does) as well as the app; throws one `ConfigError` listing every problem.
+ */
+export function loadDurableTimerSettings(env: NodeJS.ProcessEnv): DurableTimerSettings & {
+  readonly reviewWindowMs: number;
+} {
+  const parsed = timerSettingsSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(issuesOf(parsed.error));
+  const s = parsed.data;
+  return Object.freeze({
+    maxTimerIntervalMs: s.DURABLE_MAX_TIMER_INTERVAL_SECONDS * 1000,
+    longTimerIntervalMs: s.DURABLE_LONG_TIMER_INTERVAL_SECONDS * 1000,
+    reviewWindowMs: s.REVIEW_WINDOW_SECONDS * 1000,
+  });
+}
+
 const settingsSchema = z
   .object({
     STORAGE: optionalText,
@@ -73,6 +135,8 @@ const settingsSchema = z
     UPLOAD_PARSE_MEMORY_MB: boundedInt(uploadParsingDefaults.memoryMb, 32, 4096),
     UPLOAD_MAX_INFLATED_BYTES: positiveInt(uploadParsingDefaults.maxInflatedBytes),
     UPLOAD_PARSE_WORKERS: boundedInt(uploadParsingDefaults.workers, 1, 16),
+    // Bounded by what the Durable history comfortably holds per generation (3 events a batch).
+    BULK_BATCHES_PER_GENERATION: boundedInt(50, 1, 500),
     INSTANCE_RETENTION_DAYS: positiveInt(30),
     JOB_FILE_RETENTION_DAYS: positiveInt(7),
   })
@@ -119,6 +183,8 @@ export interface AppConfig {
   /** Absent: PDF and image extraction answers 503 naming the missing setting. */
   readonly documentIntelligence?: { readonly endpoint: string; readonly apiKey?: string };
   readonly durableTaskHub: string;
+  /** Durable timer bounds and the review window (milliseconds). */
+  readonly durableTimers: DurableTimerSettings & { readonly reviewWindowMs: number };
   readonly schedules: { readonly scheduledExports: string; readonly housekeeping: string };
   readonly limits: {
     readonly exportWaitMs: number;
@@ -127,6 +193,8 @@ export interface AppConfig {
     readonly uploadParsing: UploadParsingSettings;
     readonly instanceRetentionDays: number;
     readonly jobFileRetentionDays: number;
+    /** Batches a bulk export orchestration runs before it continues as new (bounded history). */
+    readonly batchesPerGeneration: number;
   };
 }
 
@@ -156,8 +224,12 @@ function parseCosmosConnectionString(value: string): { endpoint: string; key: st
 /** Reads and validates the settings; throws one `ConfigError` listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
+  const timers = timerSettingsSchema.safeParse(env);
+  if (!parsed.success || !timers.success) {
+    throw new ConfigError([
+      ...(parsed.success ? [] : issuesOf(parsed.error)),
+      ...(timers.success ? [] : issuesOf(timers.error)),
+    ]);
   }
   const s = parsed.data;
   const cosmosKey = s.COSMOS ? parseCosmosConnectionString(s.COSMOS) : undefined;
@@ -186,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       ? { endpoint: s.DOCUMENT_INTELLIGENCE_ENDPOINT, apiKey: s.DOCUMENT_INTELLIGENCE_API_KEY }
       : undefined,
     durableTaskHub: s.DURABLE_TASK_HUB,
+    durableTimers: loadDurableTimerSettings(env),
     schedules: { scheduledExports: s.SCHEDULED_EXPORTS_CRON, housekeeping: s.HOUSEKEEPING_CRON },
     limits: {
       exportWaitMs: s.EXPORT_WAIT_LIMIT_MS,
@@ -198,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       }),
       instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
       jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
+      batchesPerGeneration: s.BULK_BATCHES_PER_GENERATION,
     },
   });
 }

@@ -3,7 +3,7 @@ export class DurableApiError extends Error {
   override name = 'DurableApiError';
 
   constructor(
-    readonly status: 400 | 404 | 409 | 410 | 412 | 501,
+    readonly status: 400 | 404 | 409 | 410 | 412 | 500 | 501,
     message: string,
   ) {
     super(message);

@@ -1,6 +1,6 @@
 import type { CancelScheduled } from './clock';
 import { taskScheduled, timerCreated } from './historyEvents';
-import { isLongTimer, nextSegmentFireAt } from './longTimers';
+import { firstSegmentFireAt, isLongTimer, nextSegmentFireAt, type TimerBounds } from './longTimers';
 import type { RecordedAction } from './nonDeterminism';
 import { HistoryEventType, type HistoryEvent, type IncomingEvent, type OrchestratorAction } from './protocol';
 import { hasAttemptLeft, retryDelayMs, retryTimedOut } from './retryPolicy';
@@ -26,12 +26,16 @@ interface ExecutionAction extends RecordedAction {
   longTimer?: boolean;
   /** For CreateTimer: the timer (or latest segment) still pending, to cancel it. */
   pendingTimerId?: number;
+  /** For CreateTimer: how many segments (timers) it has taken so far. */
+  segments?: number;
 }
 
 /** One execution of an instance; ContinueAsNew starts a fresh one. */
 export interface Execution {
   /** JSON text (null: no input). */
   readonly input: string | null;
+  /** How long timers are split (the storage provider's bounds). */
+  readonly timerBounds: TimerBounds;
   readonly history: HistoryEvent[];
   /** Every action the orchestrator produced so far, in order: the reference replays must match. */
   readonly actions: ExecutionAction[];
@@ -43,9 +47,10 @@ export interface Execution {
   lastEpisodeAt: number;
 }
 
-export function newExecution(input: string | null): Execution {
+export function newExecution(input: string | null, timerBounds: TimerBounds): Execution {
   return {
     input,
+    timerBounds,
     history: [],
     actions: [],
     workItems: new Map(),
@@ -86,7 +91,11 @@ export function followUpEvent(
     const item = execution.workItems.get(event.TaskScheduledId);
     const recorded = item && execution.actions[item.actionIndex];
     if (item?.kind !== 'activity' || recorded?.action.kind !== 'CallActivityWithRetry') return;
-    const delay = retryDelayMs(recorded.action.retry, item.attempt, recorded.firstAttemptAt ?? now, now);
+    const { retry } = recorded.action;
+    // After the last attempt DTFx's RetryInterceptor still creates a timer, of zero length.
+    const delay = hasAttemptLeft(retry, item.attempt)
+      ? retryDelayMs(retry, item.attempt, recorded.firstAttemptAt ?? now, now)
+      : 0;
     const fireAt = new Date(now.getTime() + delay);
     const timerId = takeSequenceId(execution, {
       kind: 'retryTimer',
@@ -118,27 +127,45 @@ export function followUpEvent(
       effects.startActivity(taskId, functionName, input);
     }
   } else if (item?.kind === 'timer' && recorded?.action.kind === 'CreateTimer' && recorded.longTimer) {
-    const fireAt = nextSegmentFireAt(recorded.action.fireAt, now);
+    const fireAt = nextSegmentFireAt(execution.timerBounds, recorded.action.fireAt, now);
     if (!fireAt) return;
     const timerId = takeSequenceId(execution, { kind: 'timer', actionIndex: item.actionIndex });
     decisions.push(timerCreated(now, timerId, fireAt));
     recorded.pendingTimerId = timerId;
+    recorded.segments = (recorded.segments ?? 1) + 1;
     effects.startTimer(timerId, fireAt);
   }
 }
 
-/** Timers the orchestrator cancelled (`timer.cancel()` after Task.any) must not fire. */
+/**
+ * Timers the orchestrator cancelled (`timer.cancel()` after Task.any) must not fire. Returns why
+ * the execution cannot go on, if it cannot: on the extension, a split timer cancelled after its
+ * first segment fired breaks the replay. Its out-of-process shim replays the cancelled timer as
+ * one segment, so every later sequence number lands one or more segments early, on a recorded
+ * TimerCreated, and DTFx fails the orchestration as non-deterministic. Failing here too keeps an
+ * orchestration that only works locally from passing its tests.
+ */
 export function applyCancellations(
   execution: Execution,
   replayed: readonly OrchestratorAction[],
   effects: ExecutionEffects,
-): void {
+): string | undefined {
+  let fault: string | undefined;
   replayed.slice(0, execution.actions.length).forEach((action, index) => {
     const recorded = execution.actions[index];
     if (action.kind !== 'CreateTimer' || !action.isCanceled || recorded?.pendingTimerId === undefined) return;
     effects.cancelTimer(recorded.pendingTimerId);
     recorded.pendingTimerId = undefined;
+    if ((recorded.segments ?? 1) > 1) {
+      fault ??=
+        `Non-deterministic workflow detected: the timer for ${action.fireAt.toISOString()} (sequence number ` +
+        `${recorded.sequenceId}) was cancelled after ${(recorded.segments ?? 1) - 1} of its segments fired. The ` +
+        `Durable extension replays a cancelled long timer as its first segment only, so the sequence numbers ` +
+        `that follow no longer match the history. Keep each timer within the maximum timer interval ` +
+        `(${execution.timerBounds.maxTimerIntervalMs} ms) and loop over them instead.`;
+    }
   });
+  return fault;
 }
 
 /** Records a new action and schedules it, taking the sequence number the library gave it. */
@@ -161,11 +188,11 @@ export function scheduleAction(
     }
     case 'CreateTimer': {
       // The library decides "long" when the timer is created, from the same orchestration time.
-      const longTimer = isLongTimer(action.fireAt, now);
-      const fireAt = (longTimer && nextSegmentFireAt(action.fireAt, now)) || action.fireAt;
+      const longTimer = isLongTimer(execution.timerBounds, action.fireAt, now);
+      const fireAt = firstSegmentFireAt(execution.timerBounds, action.fireAt, now);
       const timerId = takeSequenceId(execution, { kind: 'timer', actionIndex });
       const pendingTimerId = action.isCanceled ? undefined : timerId;
-      execution.actions.push({ action, sequenceId: timerId, longTimer, pendingTimerId });
+      execution.actions.push({ action, sequenceId: timerId, longTimer, pendingTimerId, segments: 1 });
       decisions.push(timerCreated(now, timerId, fireAt));
       if (!action.isCanceled) effects.startTimer(timerId, fireAt);
       return;

@@ -114,24 +114,66 @@ const typeNames = new Map<number, string>(
 );
 
 /**
- * History as a status query shows it: event types by name; inputs and results only on request
- * (`showHistoryOutput`), as the extension does.
+ * History as the extension's status query shows it (`DurableClient.GetDurableOrchestrationStatusAsync`):
+ * event types by name; OrchestratorStarted/Completed left out; a TaskScheduled folded into its
+ * TaskCompleted/TaskFailed (which gain `FunctionName` and `ScheduledTime`, and lose the id), one
+ * still pending kept; ExecutionStarted's `Name` as `FunctionName`; no `EventId`, `IsPlayed` or
+ * TimerFired `TimerId`. Results only with `showHistoryOutput`, inputs unless `showInput` is false.
  */
 export function describeHistory(
   history: readonly HistoryEvent[],
-  withOutput: boolean,
+  options: { showHistoryOutput: boolean; showInput: boolean },
 ): Record<string, unknown>[] {
-  return history.map((event) => {
-    const shown: Record<string, unknown> = {
+  const scheduled = new Map<number, TaskScheduledEvent>();
+  for (const event of history)
+    if (event.EventType === HistoryEventType.TaskScheduled) scheduled.set(event.EventId, event);
+  const folded = new Set<number>();
+  for (const event of history) {
+    if (
+      event.EventType === HistoryEventType.TaskCompleted ||
+      event.EventType === HistoryEventType.TaskFailed
+    ) {
+      if (scheduled.has(event.TaskScheduledId)) folded.add(event.TaskScheduledId);
+    }
+  }
+  const shown: Record<string, unknown>[] = [];
+  for (const event of history) {
+    if (event.EventType === HistoryEventType.OrchestratorStarted) continue;
+    if (event.EventType === HistoryEventType.OrchestratorCompleted) continue;
+    if (event.EventType === HistoryEventType.TaskScheduled && folded.has(event.EventId)) continue;
+    const item: Record<string, unknown> = {
       ...event,
       EventType: typeNames.get(event.EventType) ?? event.EventType,
     };
-    delete shown.IsPlayed;
-    if (!withOutput) {
-      delete shown.Input;
-      delete shown.Result;
-      delete shown.Details;
+    delete item.EventId;
+    delete item.IsPlayed;
+    switch (event.EventType) {
+      case HistoryEventType.ExecutionStarted:
+        delete item.Name;
+        delete item.Version;
+        item.FunctionName = event.Name;
+        break;
+      case HistoryEventType.TaskScheduled:
+        delete item.Version;
+        break;
+      case HistoryEventType.TaskCompleted:
+      case HistoryEventType.TaskFailed: {
+        const task = scheduled.get(event.TaskScheduledId);
+        delete item.TaskScheduledId;
+        if (task) {
+          item.ScheduledTime = task.Timestamp;
+          item.FunctionName = task.Name;
+          if (options.showInput) item.Input = task.Input;
+        }
+        break;
+      }
+      case HistoryEventType.TimerFired:
+        delete item.TimerId;
+        break;
     }
-    return shown;
-  });
+    if (!options.showHistoryOutput && event.EventType !== HistoryEventType.TaskFailed) delete item.Result;
+    if (!options.showInput) delete item.Input;
+    shown.push(item);
+  }
+  return shown;
 }

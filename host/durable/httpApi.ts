@@ -8,7 +8,7 @@ import type { DurableOperations, StatusOptions } from './operations';
 /**
  * The subset of the extension's HTTP API (`HttpApiHandler`) that durable-functions' client uses,
  * with the same routes and status codes:
- *   POST   orchestrators/{name}[/{instanceId}]           start          202 | 400 | 409
+ *   POST   orchestrators/{name}[/{instanceId}]           start          202 | 400 | 500 (id in use)
  *   GET    instances/{id}                                status         200 | 202 | 404 (500 on request)
  *   GET    instances/                                    list           200
  *   DELETE instances/{id}                                purge one      200 | 404 | 412

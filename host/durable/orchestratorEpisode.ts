@@ -1,7 +1,7 @@
 import type { LogSink, RegisteredFunction } from '../functionsCore';
 import { fromTypedData, invokeFunction } from '../invoke';
 import { forReplay } from './historyEvents';
-import { longRunningTimerIntervalDuration, maximumShortTimerDuration } from './longTimers';
+import { timeSpanText, type TimerBounds } from './longTimers';
 import {
   HistoryEventType,
   parseOrchestratorState,
@@ -24,6 +24,7 @@ export interface EpisodeRequest {
   input: string | null;
   /** The whole history of this execution, ending with this episode's OrchestratorStarted and new event. */
   history: readonly HistoryEvent[];
+  timers: TimerBounds;
   log: LogSink;
 }
 
@@ -41,8 +42,9 @@ export async function runEpisode(request: EpisodeRequest): Promise<EpisodeOutcom
     // Schema V4: actions come back as [[...every action]], compound actions nested.
     upperSchemaVersion: 1,
     upperSchemaVersionNew: 3,
-    longRunningTimerIntervalDuration,
-    maximumShortTimerDuration,
+    // As the extension sends them (TimeSpans): the library splits timers by the same bounds.
+    longRunningTimerIntervalDuration: timeSpanText(request.timers.longTimerIntervalMs),
+    maximumShortTimerDuration: timeSpanText(request.timers.maxTimerIntervalMs),
   };
   try {
     const response = await invokeFunction(

@@ -37,7 +37,10 @@ import {
 import { describeMismatch, findMismatch } from './nonDeterminism';
 import type { DurableOperations, StartOptions, StatusOptions } from './operations';
 import { runEpisode, type EpisodeOutcome } from './orchestratorEpisode';
-import { HistoryEventType, type HistoryEvent, type IncomingEvent } from './protocol';
+import type { TimerBounds } from './longTimers';
+import { appOverridableStates, isOverridable, type OverridableStates } from './overridableStates';
+import type { HistoryEvent, IncomingEvent } from './protocol';
+import { loadDurableTimerSettings } from '../../shared/config';
 
 const logCategory = 'Host.Triggers.DurableTask';
 
@@ -49,6 +52,10 @@ export interface LocalDurableRuntimeOptions {
   baseUrl: string;
   taskHubName: string;
   clock?: Clock;
+  /** How long timers are split; defaults to the `DURABLE_*_TIMER_INTERVAL_SECONDS` settings. */
+  timers?: TimerBounds;
+  /** Which existing instances `startNew` may replace; defaults to the app's host.json. */
+  overridableExistingInstanceStates?: OverridableStates;
 }
 
 export interface PendingTimer {
@@ -60,7 +67,8 @@ interface Instance {
   readonly instanceId: string;
   readonly name: string;
   readonly version: string;
-  readonly createdTime: Date;
+  /** Reset by continueAsNew, as the extension does for each generation. */
+  createdTime: Date;
   status: RuntimeStatus;
   lastUpdatedTime: Date;
   /** JSON text. */
@@ -97,6 +105,8 @@ export class LocalDurableRuntime implements DurableOperations {
   private readonly baseUrl: string;
   private readonly taskHubName: string;
   private readonly clock: Clock;
+  private readonly timers: TimerBounds;
+  private readonly overridable: OverridableStates;
   private readonly instances = new Map<string, Instance>();
   private busy = 0;
   private idleWaiters: (() => void)[] = [];
@@ -108,6 +118,8 @@ export class LocalDurableRuntime implements DurableOperations {
     this.baseUrl = options.baseUrl;
     this.taskHubName = options.taskHubName;
     this.clock = options.clock ?? new SystemClock();
+    this.timers = options.timers ?? loadDurableTimerSettings(process.env);
+    this.overridable = options.overridableExistingInstanceStates ?? appOverridableStates();
   }
 
   /** The `durableClient` input binding data for HTTP and timer functions (`df.getClient(context)`). */
@@ -136,13 +148,18 @@ export class LocalDurableRuntime implements DurableOperations {
     }
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, '');
     const existing = this.instances.get(instanceId);
-    if (existing && !isFinished(existing.status)) {
+    if (existing && !isOverridable(this.overridable, existing.status)) {
+      // The extension answers with DTFx's OrchestrationAlreadyExistsException, unmapped: a 500.
       throw new DurableApiError(
-        409,
-        `An instance with ID '${instanceId}' already exists and is ${existing.status}.`,
+        500,
+        `An Orchestration instance with the status ${existing.status} already exists.`,
       );
     }
-    if (existing) this.cancelTimers(existing.execution);
+    if (existing) {
+      // Replaced: whatever it still had in flight is for an execution that no longer exists.
+      existing.status = 'Terminated';
+      this.cancelTimers(existing.execution);
+    }
 
     const now = this.clock.now();
     const input = toJsonText(options.input);
@@ -156,7 +173,7 @@ export class LocalDurableRuntime implements DurableOperations {
       lastUpdatedTime: now,
       output: null,
       customStatus: null,
-      execution: newExecution(input),
+      execution: newExecution(input, this.timers),
       inbox: [executionStarted(now, orchestratorName, input, version)],
       draining: false,
     };
@@ -307,8 +324,11 @@ export class LocalDurableRuntime implements DurableOperations {
         try {
           await this.runEpisode(instance, event);
         } catch (error) {
-          // A fault of this runtime, not of the orchestrator: fail loudly rather than hang.
-          const message = `Local Durable runtime error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+          // A fault of this runtime, not of the orchestrator: fail loudly rather than hang. The
+          // stack goes to the log only: the instance's output is readable through the status API.
+          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          this.log('error', logCategory, `Local Durable runtime error: ${detail}`);
+          const message = `Local Durable runtime error: ${error instanceof Error ? error.message : String(error)}`;
           if (this.isLive(instance, instance.execution)) this.fail(instance, message, this.clock.now());
         }
       }
@@ -331,6 +351,7 @@ export class LocalDurableRuntime implements DurableOperations {
       instanceId: instance.instanceId,
       input: execution.input,
       history: [...execution.history, ...newEvents],
+      timers: this.timers,
       log: this.log,
     });
     if (!this.isLive(instance, execution)) return; // terminated or purged while it ran
@@ -353,6 +374,10 @@ export class LocalDurableRuntime implements DurableOperations {
       return;
     }
     if (outcome.kind === 'threw') {
+      // The extension's shim sets the custom status the state carries before it fails the instance.
+      if (outcome.state?.customStatus !== undefined) {
+        instance.customStatus = toJsonText(outcome.state.customStatus);
+      }
       this.fail(instance, `Orchestrator function '${instance.name}' failed: ${outcome.message}`, now);
       return;
     }
@@ -378,7 +403,11 @@ export class LocalDurableRuntime implements DurableOperations {
     const effects = this.effectsFor(instance, execution);
     // Order matters: ids the library took while processing the event come before new actions.
     followUpEvent(execution, event, now, effects, decisions);
-    applyCancellations(execution, outcome.state.actions, effects);
+    const fault = applyCancellations(execution, outcome.state.actions, effects);
+    if (fault) {
+      this.fail(instance, fault, now);
+      return;
+    }
     for (const action of newActions) scheduleAction(execution, action, now, effects, decisions);
     execution.history.push(...decisions, orchestratorCompleted(now));
   }
@@ -462,13 +491,16 @@ export class LocalDurableRuntime implements DurableOperations {
     this.cancelTimers(instance.execution);
   }
 
-  /** Starts a fresh execution; external events not yet delivered carry over to it. */
+  /**
+   * Starts a fresh execution. As on the extension (Azure Storage), events not yet delivered are
+   * dropped with the old execution, and the created time is that of the new generation.
+   */
   private continueAsNew(instance: Instance, input: string, now: Date): void {
     instance.execution.history.push(executionCompleted(now, 'ContinuedAsNew', input));
     this.cancelTimers(instance.execution);
-    const carried = instance.inbox.filter((e) => e.EventType === HistoryEventType.EventRaised);
-    instance.execution = newExecution(input);
-    instance.inbox = [executionStarted(now, instance.name, input, instance.version), ...carried];
+    instance.execution = newExecution(input, this.timers);
+    instance.inbox = [executionStarted(now, instance.name, input, instance.version)];
+    instance.createdTime = now;
     instance.status = 'ContinuedAsNew';
     instance.lastUpdatedTime = this.clock.now();
     this.log('information', logCategory, `${instance.name} (${instance.instanceId}): continued as new.`);
@@ -488,7 +520,10 @@ export class LocalDurableRuntime implements DurableOperations {
       lastUpdatedTime: statusTimestamp(instance.lastUpdatedTime),
     };
     if (options.showHistory) {
-      payload.historyEvents = describeHistory(instance.execution.history, options.showHistoryOutput === true);
+      payload.historyEvents = describeHistory(instance.execution.history, {
+        showHistoryOutput: options.showHistoryOutput === true,
+        showInput: options.showInput !== false,
+      });
     }
     return payload;
   }

@@ -57,6 +57,10 @@ export class AppServices {
       documents: this.documents,
       tracking: this.exportTracking,
       waitLimitMs: config.limits.exportWaitMs,
+      review: {
+        window_ms: config.durableTimers.reviewWindowMs,
+        max_timer_ms: config.durableTimers.maxTimerIntervalMs,
+      },
     });
     this.exportJobs = new ExportJobsService({
       jobs: this.cosmos.container('export_jobs'),

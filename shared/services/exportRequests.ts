@@ -22,6 +22,7 @@ import type { OrchestrationControl } from '../ports/orchestration';
 import {
   exportWorkflow,
   type EditsSubmitted,
+  type ReviewTiming,
   type WorkflowInput,
 } from '../workflows/exportWorkflowDefinition';
 import type { DocumentsService } from './documents';
@@ -37,6 +38,8 @@ interface Dependencies {
   documents: DocumentsService;
   tracking: ExportTrackingStore;
   waitLimitMs: number;
+  /** The review window and the engine's longest timer (settings); absent: the workflow's defaults. */
+  review?: ReviewTiming;
 }
 
 /** The slowest a waiting request polls the orchestration status. */
@@ -237,6 +240,7 @@ export class ExportRequests {
         export_workflow_id: workflowId,
         owner,
         document_id: documentId,
+        ...(this.deps.review ? { review: this.deps.review } : {}),
       } satisfies WorkflowInput);
     } catch (error) {
       // Never leave a pending header that nothing drives: it says why it stopped.

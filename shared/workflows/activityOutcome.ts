@@ -37,15 +37,45 @@ export function* outcomeOf<T>(task: df.Task): Generator<df.Task, T, unknown> {
   return result as T;
 }
 
+/** Longest reason recorded (a message is a sentence or two, never a dump). */
+const reasonLimit = 500;
+
+/** The runtime's own prefix: "Activity function 'x' failed: " (also "Orchestrator function..."). */
+const runtimePrefix = /^(Activity|Orchestrator) function '[^']*' failed: /;
+
 /**
- * What a failed workflow tells the user: the fault's own message, without the runtime's
- * "Activity function 'x' failed:" prefix or the stack trace Durable appends (neither .NET nor
- * JavaScript stack traces belong in a record or a response).
+ * How the Functions host reports a worker's failure to the Durable extension, which takes the
+ * message from between the labels (`OutOfProcExceptionHelpers`).
+ */
+const hostFailure = /^Result: Failure\r?\nException: ([\s\S]*?)\r?\nStack:/;
+
+/** A line of a JavaScript or .NET stack trace. */
+const stackFrame = /^at\s/;
+
+/** The library's marker before the orchestrator state it appends to a throwing orchestrator's message. */
+const outOfProcData = '\n\n$OutOfProcData$:';
+
+/**
+ * What a failed workflow or job tells the user: the fault's own message, without the runtime's
+ * "Activity function 'x' failed:" prefix, the host's "Result: Failure / Exception: / Stack:"
+ * framing, the library's appended state, or any stack trace (neither .NET nor JavaScript stack
+ * traces belong in a record or a response): the first line of what is left, bounded.
+ * Only the first line is read, so a message is kept but nothing appended below it.
  */
 export function failureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] ?? message;
-  return (
-    firstLine.replace(/^(Activity|Orchestrator) function '[^']*' failed: /, '').trim() || 'The work failed.'
-  );
+  let message = error instanceof Error ? error.message : String(error);
+  for (let previous = ''; previous !== message;) {
+    previous = message;
+    message = message.trimStart().replace(runtimePrefix, '');
+    message = hostFailure.exec(message)?.[1] ?? message;
+    const data = message.indexOf(outOfProcData);
+    if (data >= 0) message = message.slice(0, data);
+  }
+  // The first line that says something: blank lines and stack frames ("at f (file:1:2)") are not.
+  const firstLine = message
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !stackFrame.test(line));
+  if (firstLine === undefined) return 'The work failed.';
+  return firstLine.length > reasonLimit ? `${firstLine.slice(0, reasonLimit - 1)}…` : firstLine;
 }

@@ -12,8 +12,6 @@ export const bulkExport = {
     finalize: 'bulkExport_finalize',
     markFailed: 'bulkExport_markFailed',
   },
-  /** Batches run per orchestration generation before it continues as new (bounded history). */
-  batchesPerGeneration: 50,
   retry: activityRetry(),
 } as const;
 

@@ -16,8 +16,8 @@ export const exportWorkflow = {
     markExpired: 'exportWorkflow_markExpired',
     markFailed: 'exportWorkflow_markFailed',
   },
-  /** The review window matches the records' 30-day TTL. */
-  reviewWindowMs: 30 * 24 * 60 * 60 * 1000,
+  /** Used for workflows started before their input carried `review` (30 days, the records' TTL; 6-day timers). */
+  defaultReview: { window_ms: 30 * 24 * 60 * 60 * 1000, max_timer_ms: 6 * 24 * 60 * 60 * 1000 },
   retry: activityRetry(),
 } as const;
 
@@ -31,6 +31,17 @@ export interface WorkflowStart {
   document_id: string;
   /** When the workflow started, from the orchestration clock (deterministic on replay). */
   started_at: string;
+  /**
+   * How long it waits for the edits, and the longest durable timer the engine takes at once
+   * (`REVIEW_WINDOW_SECONDS`, `DURABLE_MAX_TIMER_INTERVAL_SECONDS`). Fixed at the start, so a
+   * setting changed later never changes a running workflow's replay.
+   */
+  review?: ReviewTiming;
+}
+
+export interface ReviewTiming {
+  window_ms: number;
+  max_timer_ms: number;
 }
 
 /** The `UserModifications` event: a reference to the edits item, never the data itself. */

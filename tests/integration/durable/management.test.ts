@@ -104,10 +104,13 @@ describe('local Durable runtime: management API', () => {
     expect(all.find((s) => s.instanceId === done)?.input).toBe('listed');
   });
 
-  it('when an instance id is reused while it runs, then startNew is refused; once finished it starts afresh', async () => {
+  it('when an instance id is reused while it runs, then startNew is refused as on the extension (500); once finished it starts afresh', async () => {
     await h.client.startNew('waitsForever', { instanceId: 'export-42' });
     await h.settle();
-    await expect(h.client.startNew('quickJob', { instanceId: 'export-42' })).rejects.toThrow(/409/);
+    // host.json keeps overridableExistingInstanceStates at NonRunningStates; DTFx's
+    // OrchestrationAlreadyExistsException reaches the client unmapped, as a 500.
+    await expect(h.client.startNew('quickJob', { instanceId: 'export-42' })).rejects.toThrow(/500/);
+    expect((await h.client.getStatus('export-42')).runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Running);
 
     await h.client.terminate('export-42', 'replaced');
     await expect(h.client.startNew('quickJob', { instanceId: 'export-42', input: 'again' })).resolves.toBe(

@@ -29,6 +29,19 @@ df.app.orchestration('approvalWithDeadline', function* (context: OrchestrationCo
   return { approved: approval.result, archive };
 });
 
+/** A deadline longer than the maximum timer interval, raced and cancelled: breaks on the extension. */
+df.app.orchestration('approvalWithLongDeadline', function* (context: OrchestrationContext) {
+  const deadline = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 30 * dayMs));
+  const approval = context.df.waitForExternalEvent('Approval');
+  const winner: unknown = yield context.df.Task.any([approval, deadline]);
+  if (winner !== approval) return 'deadline passed';
+  deadline.cancel();
+  const archived: unknown = yield context.df.callActivity('archiveApproval', approval.result);
+  return archived;
+});
+
+df.app.activity('archiveApproval', { handler: (approval: unknown) => ({ archived: approval }) });
+
 describe('local Durable runtime: timers', () => {
   let h: DurableHarness;
 
@@ -57,7 +70,7 @@ describe('local Durable runtime: timers', () => {
     expect(status.output).toBe(`woke at ${new Date(startedAt.getTime() + 10 * minuteMs).toISOString()}`);
   });
 
-  it('when a timer is 30 days away, then it runs as 3-day segments the library expects and completes on day 30', async () => {
+  it('when a timer is 30 days away, then it runs as 3-day segments placed as the extension places them and completes on day 30', async () => {
     const startedAt = h.clock.now().getTime();
     const id = await h.client.startNew('waitThirtyDays');
     await h.settle();
@@ -69,10 +82,12 @@ describe('local Durable runtime: timers', () => {
     }
 
     const segments = eventsOfType(h.runtime.history(id), HistoryEventType.TimerCreated);
+    // The extension adds a full segment until less than one remains (the library alone would
+    // stop splitting 6 days out: 24 → 30); the library numbers segments alike either way.
     expect(segments.map((e) => (Date.parse(e.FireAt) - startedAt) / dayMs)).toEqual([
-      3, 6, 9, 12, 15, 18, 21, 24, 30,
+      3, 6, 9, 12, 15, 18, 21, 24, 27, 30,
     ]);
-    expect(segments.map((e) => e.EventId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(segments.map((e) => e.EventId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(statuses.slice(0, -1).every((s) => s === 'Running')).toBe(true);
     const status = await h.client.getStatus(id);
     expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Completed);
@@ -115,5 +130,33 @@ describe('local Durable runtime: timers', () => {
     expect(status.output).toEqual({ approved: false, reason: 'deadline passed' });
     // A late approval is refused with 410 Gone, which the client treats as done.
     await expect(h.client.raiseEvent(id, 'Approval', { by: 'bob' })).resolves.toBeUndefined();
+  });
+
+  it('when a long timer is cancelled before its first segment fires, then the orchestration goes on', async () => {
+    const id = await h.client.startNew('approvalWithLongDeadline');
+    await h.settle();
+    h.clock.advanceBy(dayMs);
+    await h.client.raiseEvent(id, 'Approval', 'yes');
+    await h.settle();
+    const status = await h.client.getStatus(id);
+    expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Completed);
+    expect(status.output).toEqual({ archived: 'yes' });
+  });
+
+  it('when a long timer is cancelled after its first segment fired, then the orchestration fails as non-deterministic, as on the extension', async () => {
+    const id = await h.client.startNew('approvalWithLongDeadline');
+    await h.settle();
+    h.clock.advanceBy(4 * dayMs); // the first 3-day segment fires, the second is pending
+    await h.settle();
+    expect(h.runtime.pendingTimers(id)).toHaveLength(1);
+    await h.client.raiseEvent(id, 'Approval', 'yes');
+    await h.settle();
+
+    const status = await h.client.getStatus(id);
+    expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Failed);
+    expect(String(status.output)).toMatch(
+      /Non-deterministic workflow detected: .*cancelled after 1 of its segments fired/,
+    );
+    expect(h.runtime.pendingTimers(id)).toEqual([]);
   });
 });

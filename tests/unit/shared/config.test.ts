@@ -107,4 +107,46 @@ describe('loadConfig', () => {
       expect(problems).toContain(name);
     }
   });
+
+  it('when no timer setting is given, then the review window is 30 days and timers are bounded as on Azure Storage', () => {
+    expect(loadConfig(minimal).durableTimers).toEqual({
+      reviewWindowMs: 30 * 86_400_000,
+      maxTimerIntervalMs: 6 * 86_400_000,
+      longTimerIntervalMs: 3 * 86_400_000,
+    });
+  });
+
+  it('when the timer settings are seconds (a test run), then they apply', () => {
+    const config = loadConfig({
+      ...minimal,
+      REVIEW_WINDOW_SECONDS: '4',
+      DURABLE_MAX_TIMER_INTERVAL_SECONDS: '1',
+      DURABLE_LONG_TIMER_INTERVAL_SECONDS: '1',
+    });
+    expect(config.durableTimers).toEqual({
+      reviewWindowMs: 4000,
+      maxTimerIntervalMs: 1000,
+      longTimerIntervalMs: 1000,
+    });
+  });
+
+  it('when a timer setting is malformed or a segment exceeds the maximum, then each problem is listed', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        ...minimal,
+        REVIEW_WINDOW_SECONDS: '0',
+        DURABLE_MAX_TIMER_INTERVAL_SECONDS: '60',
+        DURABLE_LONG_TIMER_INTERVAL_SECONDS: '120',
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('REVIEW_WINDOW_SECONDS');
+    expect(problems).toContain(
+      'DURABLE_LONG_TIMER_INTERVAL_SECONDS: must not exceed DURABLE_MAX_TIMER_INTERVAL_SECONDS',
+    );
+  });
 });

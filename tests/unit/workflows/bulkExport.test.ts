@@ -1,3 +1,4 @@
+import { appConfig } from '../../../shared/config';
 import { bulkExport } from '../../../shared/workflows/bulkExportDefinition';
 import '../../../functions/bulkExport';
 import { actionType, History, replay, type Action } from '../../support/orchestratorReplay';
@@ -53,12 +54,14 @@ describe('bulkExport orchestrator', () => {
   });
 
   it('when a generation has run its batches, then it continues as new with the same reference', async () => {
-    const run = await replay(afterBatches(bulkExport.batchesPerGeneration, 500));
+    const { batchesPerGeneration } = appConfig().limits;
+    expect(batchesPerGeneration).toBe(50); // BULK_BATCHES_PER_GENERATION's default
+    const run = await replay(afterBatches(batchesPerGeneration, 500));
     expect(last(run.actions)).toEqual(
       expect.objectContaining({ actionType: actionType.ContinueAsNew, input: ref }),
     );
     expect(run.actions.filter((a) => a.functionName === activities.runBatch)).toHaveLength(
-      bulkExport.batchesPerGeneration,
+      batchesPerGeneration,
     );
   });
 

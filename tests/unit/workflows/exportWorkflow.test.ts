@@ -4,36 +4,50 @@ import { actionType, History, replay, type Action } from '../../support/orchestr
 
 const { activities, events } = exportWorkflow;
 const startedAt = new Date('2026-03-01T09:00:00.000Z');
-const input = { export_workflow_id: 'wf-1', owner: { email: 'ana@example.com' }, document_id: 'doc-1' };
+const day = 86_400_000;
+/** The defaults: a 30-day window, timers of at most 6 days (Azure Storage's maximum). */
+const review = { window_ms: 30 * day, max_timer_ms: 6 * day };
+const input = {
+  export_workflow_id: 'wf-1',
+  owner: { email: 'ana@example.com' },
+  document_id: 'doc-1',
+  review,
+};
 const start = { ...input, started_at: startedAt.toISOString() };
 /** The event names the edits item; the data itself never enters the history. */
 const edits = { edits_id: 'wf-1:edits:e1' };
 
 const named = (actions: Action[], name: string) => actions.filter((a) => a.functionName === name);
 const last = (actions: Action[]) => actions.at(-1);
+const timersOf = (actions: Action[]) => actions.filter((a) => a.actionType === actionType.CreateTimer);
+/** When each timer fires (the library hands `fireAt` over as a Date). */
+const fireTimes = (actions: Action[]) =>
+  timersOf(actions).map((t) => new Date(t.fireAt ?? Number.NaN).toISOString());
 
 /** Stage 1 recorded; the orchestration now waits for the edits or the end of the review window. */
-function awaitingReview(): History {
-  return new History(exportWorkflow.name, startedAt, input)
+function awaitingReview(workflowInput: object = input): History {
+  return new History(exportWorkflow.name, startedAt, workflowInput)
     .scheduled(0, activities.recordInitialSummary)
     .nextEpisode()
     .completed(0, { stage_1_id: 'wf-1:1', completed_at: startedAt.toISOString() });
 }
 
-const day = 86_400_000;
-
-/**
- * The segments a long timer is recorded as: the library (longRunningTimerIntervalDuration 3 days,
- * maximumShortTimerDuration 6 days) asks for 3-day timers while more than 6 days remain.
- */
-function timerSegments(from: Date, deadline: Date): Date[] {
-  const segments: Date[] = [];
-  for (let at = from.getTime(); at < deadline.getTime();) {
-    at = deadline.getTime() - at > 6 * day ? at + 3 * day : deadline.getTime();
-    segments.push(new Date(at));
+/** Lets the review timers fire one after another, each created when the previous one fired. */
+function reviewTimersFire(history: History, firstId: number, count: number): number {
+  let id = firstId;
+  for (let fired = 0; fired < count; fired++) {
+    const fireAt = new Date(Math.min(reviewEnds, history.now().getTime() + review.max_timer_ms));
+    history
+      .timerCreated(id, fireAt)
+      .nextEpisode(fireAt.getTime() - history.now().getTime())
+      .timerFired(id, fireAt);
+    id++;
   }
-  return segments;
+  return id;
 }
+
+/** Stage 1 completes one second after the start (see `nextEpisode`); the window counts from there. */
+const reviewEnds = startedAt.getTime() + 1000 + review.window_ms;
 
 /** An activity that failed on each of its three attempts (the extension retries; the library counts ids). */
 function failedThreeTimes(history: History, firstId: number, name: string): History {
@@ -68,25 +82,37 @@ describe('exportWorkflow orchestrator', () => {
     ]);
   });
 
-  it('when stage 1 is recorded, then it awaits the edits raced with a timer at the end of the 30-day window', async () => {
+  it('when stage 1 is recorded, then it awaits the edits raced with one timer no longer than the maximum interval', async () => {
     const history = awaitingReview();
     const run = await replay(history);
     expect(run.isDone).toBe(false);
     expect(run.customStatus).toEqual({ stage: 1, status: 'awaiting_user_review' });
     const race = run.actions.find((a) => a.actionType === actionType.WhenAny);
-    const kinds = race?.compoundActions?.map((a) => a.actionType);
-    expect(kinds).toEqual(expect.arrayContaining([actionType.WaitForExternalEvent]));
+    expect(race?.compoundActions?.map((a) => a.actionType)).toEqual([
+      actionType.WaitForExternalEvent,
+      actionType.CreateTimer,
+    ]);
     expect(run.actions.find((a) => a.actionType === actionType.WaitForExternalEvent)?.externalEventName).toBe(
       events.userModifications,
     );
-    // The window starts when stage 1 is done; long timers are split by the library, the last fires at the deadline.
-    const timers = run.actions.filter((a) => a.actionType === actionType.CreateTimer);
-    const deadline = history.now().getTime() + exportWorkflow.reviewWindowMs;
-    expect(timers.length).toBeGreaterThan(0);
-    expect(timers.every((t) => Date.parse(t.fireAt ?? '') <= deadline)).toBe(true);
+    // Not the whole window: a timer beyond the maximum would be split by the engine.
+    expect(fireTimes(run.actions)).toEqual([
+      new Date(history.now().getTime() + review.max_timer_ms).toISOString(),
+    ]);
   });
 
-  it('when the edits arrive before the window ends, then it cancels the timer and records stages 2 and 3', async () => {
+  it('when the input carries no review timing (started before it did), then the 30-day window and 6-day timers apply', async () => {
+    const older: Partial<typeof input> = { ...input };
+    delete older.review;
+    const history = awaitingReview(older);
+    const run = await replay(history);
+    expect(fireTimes(run.actions)).toEqual([
+      new Date(history.now().getTime() + exportWorkflow.defaultReview.max_timer_ms).toISOString(),
+    ]);
+    expect(exportWorkflow.defaultReview).toEqual(review);
+  });
+
+  it('when the edits arrive before the first timer fires, then it cancels that timer and records stages 2 and 3', async () => {
     const history = awaitingReview().nextEpisode().eventRaised(events.userModifications, edits);
     const stage2 = await replay(history);
     expect(stage2.customStatus).toEqual({ stage: 2, status: 'awaiting_final_processing' });
@@ -96,11 +122,9 @@ describe('exportWorkflow orchestrator', () => {
         input: { start, edits_id: edits.edits_id },
       }),
     );
-    expect(
-      stage2.actions.filter((a) => a.actionType === actionType.CreateTimer).every((t) => t.isCanceled),
-    ).toBe(true);
+    expect(timersOf(stage2.actions).map((t) => t.isCanceled)).toEqual([true]);
 
-    // Ids: 0 for stage 1, 1 for the first timer segment, then stage 2 and stage 3.
+    // Ids: 0 for stage 1, 1 for the timer, then stage 2 and stage 3.
     const stage2Id = 2;
     history
       .scheduled(stage2Id, activities.recordUserModifications)
@@ -122,30 +146,39 @@ describe('exportWorkflow orchestrator', () => {
     expect(named(done.actions, activities.markExpired)).toHaveLength(0);
   });
 
-  it('when the window ends without edits, then it marks the workflow expired and ends', async () => {
+  it('when the window ends without edits, then its timers fire one after another until the deadline and it expires', async () => {
     const history = awaitingReview();
-    const deadline = new Date(history.now().getTime() + exportWorkflow.reviewWindowMs);
-    let id = 1;
-    for (const fireAt of timerSegments(history.now(), deadline)) {
-      history
-        .timerCreated(id, fireAt)
-        .nextEpisode(fireAt.getTime() - history.now().getTime())
-        .timerFired(id, fireAt);
-      id++;
-    }
+    // 30 days in timers of at most 6: five, the last at the deadline.
+    const expiredId = reviewTimersFire(history, 1, 5);
+    expect(history.now().getTime()).toBe(reviewEnds);
     const run = await replay(history);
+    expect(timersOf(run.actions)).toHaveLength(5);
+    expect(timersOf(run.actions).every((t) => !t.isCanceled)).toBe(true);
     expect(last(run.actions)).toEqual(
       expect.objectContaining({ functionName: activities.markExpired, input: start }),
     );
     expect(named(run.actions, activities.recordUserModifications)).toHaveLength(0);
 
-    // Ids: 0 for stage 1, one per timer segment, then the expiry activity.
-    const expiredId = id;
     history.scheduled(expiredId, activities.markExpired).nextEpisode().completed(expiredId, null);
     const done = await replay(history);
     expect(done.isDone).toBe(true);
     expect(done.output).toEqual({ status: 'expired' });
     expect(done.customStatus).toEqual({ stage: 1, status: 'expired' });
+  });
+
+  it('when the window is not a multiple of the maximum, then the last timer fires at the deadline, not past it', async () => {
+    const odd = { ...input, review: { window_ms: 10 * day, max_timer_ms: 6 * day } };
+    const history = awaitingReview(odd);
+    const first = new Date(history.now().getTime() + 6 * day);
+    history
+      .timerCreated(1, first)
+      .nextEpisode(6 * day)
+      .timerFired(1, first);
+    const run = await replay(history);
+    expect(fireTimes(run.actions)).toEqual([
+      first.toISOString(),
+      new Date(startedAt.getTime() + 1000 + 10 * day).toISOString(),
+    ]);
   });
 
   it('when an activity reports a permanent fault, then it fails at once with that code, without retries', async () => {
@@ -187,17 +220,14 @@ describe('exportWorkflow orchestrator', () => {
     expect(ended.customStatus).toEqual({ status: 'failed' });
   });
 
-  it('when the edits arrive after the first segment of the long timer fired, then stage 2 still runs', async () => {
+  it('when the edits arrive after the first timer fired, then only the pending timer is cancelled and stage 2 runs', async () => {
     const history = awaitingReview();
-    const deadline = new Date(history.now().getTime() + exportWorkflow.reviewWindowMs);
-    const [first, second] = timerSegments(history.now(), deadline);
-    if (!first || !second) throw new Error('A 30-day window has several segments.');
-    history
-      .timerCreated(1, first)
-      .nextEpisode(3 * day)
-      .timerFired(1, first);
+    const stage2Id = reviewTimersFire(history, 1, 1) + 1; // 1: the first timer, 2: the second
+    const second = new Date(history.now().getTime() + review.max_timer_ms);
     history.timerCreated(2, second).nextEpisode().eventRaised(events.userModifications, edits);
     const run = await replay(history);
+    // The fired timer stays as it was; the one pending is cancelled. No timer was ever split.
+    expect(timersOf(run.actions).map((t) => t.isCanceled ?? false)).toEqual([false, true]);
     expect(last(run.actions)).toEqual(
       expect.objectContaining({
         functionName: activities.recordUserModifications,
@@ -205,5 +235,14 @@ describe('exportWorkflow orchestrator', () => {
       }),
     );
     expect(named(run.actions, activities.markExpired)).toHaveLength(0);
+
+    history
+      .scheduled(stage2Id, activities.recordUserModifications)
+      .nextEpisode()
+      .completed(stage2Id, { stage_2_id: 'wf-1:2' });
+    const stage3 = await replay(history);
+    expect(last(stage3.actions)).toEqual(
+      expect.objectContaining({ functionName: activities.produceDeliverable, input: start }),
+    );
   });
 });
