@@ -88,9 +88,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Emulat
         ...['--tableHost', '127.0.0.1', '--tablePort', String(tablePort)],
       ]
     : [require.resolve('azurite/dist/src/blob/main.js'), '--blobHost', '127.0.0.1', '--blobPort', '0'];
-  const storageArgs = options.location
-    ? ['--location', options.location]
-    : ['--inMemoryPersistence'];
+  const storageArgs = options.location ? ['--location', options.location] : ['--inMemoryPersistence'];
   const child = spawn(
     process.execPath,
     [
@@ -115,7 +113,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Emulat
     );
     stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const blob = /Blob service (?:is )?(?:successfully )?listen(?:s on|ing at) (http:\/\/[\d.]+:\d+)/.exec(output);
+      const blob = /Blob service (?:is )?(?:successfully )?listen(?:s on|ing at) (http:\/\/[\d.]+:\d+)/.exec(
+        output,
+      );
       const ready = all ? /Table service is successfully listening/.test(output) : blob !== null;
       if (blob?.[1] && ready) {
         clearTimeout(timer);

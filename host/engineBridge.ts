@@ -48,7 +48,11 @@ function sourceHash(projectRoot: string): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(projectRoot).sort()) {
     if (!/\.(cs|csproj)$/.test(file)) continue;
-    hash.update(file).update('\0').update(readFileSync(path.join(projectRoot, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(projectRoot, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -63,7 +67,8 @@ export function ensureBridgeBuilt(appRoot: string, log: LogSink): string {
   const assembly = path.join(output, assemblyName);
   const stampFile = path.join(output, '.source-hash');
   const hash = sourceHash(projectRoot);
-  if (existsSync(assembly) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return assembly;
+  if (existsSync(assembly) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash)
+    return assembly;
 
   const probe = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
@@ -71,10 +76,24 @@ export function ensureBridgeBuilt(appRoot: string, log: LogSink): string {
       'DURABLE_ENGINE=extension needs the .NET SDK (the `dotnet` command was not found): install .NET 10, or run `npm start` without DURABLE_ENGINE for the local runtime.',
     );
   }
-  log('information', 'bridge', 'building the engine bridge (bridge/DurableBridge), once per change of its sources');
+  log(
+    'information',
+    'bridge',
+    'building the engine bridge (bridge/DurableBridge), once per change of its sources',
+  );
   const build = spawnSync(
     'dotnet',
-    ['build', path.join(projectRoot, 'DurableBridge.csproj'), '-c', 'Release', '-o', output, '-nologo', '-v', 'quiet'],
+    [
+      'build',
+      path.join(projectRoot, 'DurableBridge.csproj'),
+      '-c',
+      'Release',
+      '-o',
+      output,
+      '-nologo',
+      '-v',
+      'quiet',
+    ],
     { encoding: 'utf8', env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } },
   );
   if (build.status !== 0) {
@@ -155,7 +174,10 @@ function waitForReady(child: ChildProcessWithoutNullStreams, stderrTail: () => s
   return new Promise((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(
-      () => reject(new Error(`The engine bridge was not ready within ${readyTimeoutMs / 1000} s:\n${stderrTail()}`)),
+      () =>
+        reject(
+          new Error(`The engine bridge was not ready within ${readyTimeoutMs / 1000} s:\n${stderrTail()}`),
+        ),
       readyTimeoutMs,
     );
     child.stdout.on('data', (chunk: Buffer) => {
@@ -178,7 +200,11 @@ function waitForReady(child: ChildProcessWithoutNullStreams, stderrTail: () => s
 }
 
 /** Forwards `/runtime/webhooks/durabletask/...` to the extension's own HTTP API (its local listener). */
-function forwardDurableApi(rpcBaseUrl: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+function forwardDurableApi(
+  rpcBaseUrl: URL,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const rest = url.pathname.slice(webhookPath.length).replace(/^\/+/, '');
   const target = new URL(rest + url.search, rpcBaseUrl);
@@ -197,7 +223,11 @@ function forwardDurableApi(rpcBaseUrl: URL, req: http.IncomingMessage, res: http
         res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
         res.end(
           JSON.stringify({
-            error: { code: 'engine_unavailable', message: `The Durable engine did not answer: ${error.message}`, details: [] },
+            error: {
+              code: 'engine_unavailable',
+              message: `The Durable engine did not answer: ${error.message}`,
+              details: [],
+            },
           }),
         );
       } else res.end();
@@ -240,6 +270,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
     // stdin is the bridge's lifeline: it exits when this process goes, however it goes.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  options.log('information', 'bridge', `engine bridge started, pid ${child.pid}`);
   let stderrTail = '';
   let partial = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -261,7 +292,8 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
   child.stdout.resume();
   let stopping = false;
   child.once('exit', (code, signal) => {
-    if (!stopping) options.log('error', 'bridge', `the engine bridge exited (${code ?? signal}) while the host runs`);
+    if (!stopping)
+      options.log('error', 'bridge', `the engine bridge exited (${code ?? signal}) while the host runs`);
   });
 
   const clientBinding = JSON.parse(ready.clientBinding) as { rpcBaseUrl?: string };

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
 
 // The engine bridge (docs/ARCHITECTURE.md, "Engine bridge"): the WebJobs SDK host with
@@ -63,6 +64,13 @@ try
 
     await host.StartAsync();
     await host.Services.GetRequiredService<IJobHost>().CallAsync(ClientBindingProbe.FunctionName);
+    DurableTaskOptions options = host.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
+    DurabilityProvider provider = host.Services.GetServices<IDurabilityProviderFactory>().First().GetDurabilityProvider();
+    Console.Error.WriteLine(
+        $"durable bridge ready: task hub {options.HubName} ({provider.GetType().Name}), " +
+        $"{manifest.Orchestrations.Count} orchestrations and {manifest.Activities.Count} activities, " +
+        $"at most {options.MaxConcurrentOrchestratorFunctions} orchestrator and {options.MaxConcurrentActivityFunctions} activity functions at once, " +
+        $"timers longer than {provider.MaximumDelayTime} split into segments of {provider.LongRunningTimerIntervalLength}");
     Console.Out.WriteLine(JsonConvert.SerializeObject(new { ready = true, clientBinding = ClientBindingProbe.Json }));
     Console.Out.Flush();
     await host.WaitForShutdownAsync();
