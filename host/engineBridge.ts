@@ -199,25 +199,23 @@ function waitForReady(child: ChildProcessWithoutNullStreams, stderrTail: () => s
   });
 }
 
-/** Forwards `/runtime/webhooks/durabletask/...` to the extension's own HTTP API (its local listener). */
+/**
+ * Forwards `/runtime/webhooks/durabletask/...` to the extension's listener unchanged, Host header
+ * included: the extension then serves it as it serves its webhook in Azure (path under the
+ * webhook base, management links built from the caller's host).
+ */
 function forwardDurableApi(
   rpcBaseUrl: URL,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const rest = url.pathname.slice(webhookPath.length).replace(/^\/+/, '');
-  const target = new URL(rest + url.search, rpcBaseUrl);
+  const target = new URL(req.url ?? '/', rpcBaseUrl.origin);
   return new Promise((resolve) => {
-    const upstream = http.request(
-      target,
-      { method: req.method, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
-      },
-    );
+    const upstream = http.request(target, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+      answer.on('end', resolve);
+    });
     upstream.on('error', (error) => {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
