@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -196,6 +196,14 @@ function waitForReady(child: ChildProcessWithoutNullStreams, stderrTail: () => s
       clearTimeout(timer);
       reject(new Error(`The engine bridge exited with code ${code} at start:\n${stderrTail()}`));
     });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `The engine bridge could not be started (it runs on the .NET SDK's \`dotnet\`): ${error.message}`,
+        ),
+      );
+    });
   });
 }
 
@@ -286,6 +294,8 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
     child.kill('SIGKILL');
     await closeWorker();
     throw error;
+  } finally {
+    rmSync(manifestFile, { force: true }); // read once, at the bridge's start
   }
   child.stdout.resume();
   let stopping = false;
