@@ -47,7 +47,8 @@ const WorkflowResults = resultRows(WorkflowRow).refine(
   { message: `workflow.json needs a phase 2 row with time shares for each of ${formats.join(', ')}` },
 );
 
-function invoice(lines: number) {
+/** A synthetic invoice with `lines` line items (also the engine bench's). */
+export function invoice(lines: number) {
   const items = Array.from({ length: lines }, (_, i) => ({
     line: i + 1,
     sku: `SKU-${String(i).padStart(5, '0')}`,

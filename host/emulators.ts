@@ -1,6 +1,6 @@
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** A running emulator and the connection string the app's settings take. */
 export interface Emulator {
@@ -42,27 +42,60 @@ export async function startCosmosEmulator(): Promise<Emulator> {
   };
 }
 
+/** A free loopback port, for an emulator that cannot report the port it was given. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AzuriteOptions {
+  /**
+   * `blob` (the app's own storage) or `all`: Blob, Queue and Table, which the Durable extension's
+   * Azure Storage provider needs (DURABLE_ENGINE=extension).
+   */
+  services?: 'blob' | 'all';
+  /** Keep the data in this folder (a restart finds it again) instead of in memory. */
+  location?: string;
+}
+
 /**
- * Starts Azurite's Blob service as a child process we own: in memory, telemetry off, on a free
- * loopback port it reports once it listens.
+ * Starts Azurite as a child process we own: in memory (unless `location` is given), telemetry
+ * off, on free loopback ports, resolved once every service listens.
  */
-export async function startAzurite(): Promise<Emulator> {
+export async function startAzurite(options: AzuriteOptions = {}): Promise<Emulator> {
+  const all = options.services === 'all';
+  // Azurite's Table service reports the port it was asked for, not the one it got: so with all
+  // three services the ports are chosen here.
+  const [blobPort, queuePort, tablePort] = all
+    ? [await freePort(), await freePort(), await freePort()]
+    : [0, 0, 0];
   // Azurite runs behind a one-line bootstrap that exits when the IPC channel to its parent
   // closes: the emulator never outlives its host, even one killed with SIGKILL.
   // (The channel is unref'd there too, so Azurite can still exit on its own when it stops.)
   const bootstrap =
     "process.channel?.unref(); process.on('disconnect', () => process.exit(0)); require(process.argv[1]);";
+  const serviceArgs = all
+    ? [
+        require.resolve('azurite/dist/src/azurite.js'),
+        ...['--blobHost', '127.0.0.1', '--blobPort', String(blobPort)],
+        ...['--queueHost', '127.0.0.1', '--queuePort', String(queuePort)],
+        ...['--tableHost', '127.0.0.1', '--tablePort', String(tablePort)],
+      ]
+    : [require.resolve('azurite/dist/src/blob/main.js'), '--blobHost', '127.0.0.1', '--blobPort', '0'];
+  const storageArgs = options.location ? ['--location', options.location] : ['--inMemoryPersistence'];
   const child = spawn(
     process.execPath,
     [
       '-e',
       bootstrap,
-      require.resolve('azurite/dist/src/blob/main.js'),
-      '--blobHost',
-      '127.0.0.1',
-      '--blobPort',
-      '0',
-      '--inMemoryPersistence',
+      ...serviceArgs,
+      ...storageArgs,
       '--disableTelemetry',
       '--skipApiVersionCheck',
       '--loose',
@@ -72,7 +105,7 @@ export async function startAzurite(): Promise<Emulator> {
   );
   if (!child.stdout || !child.stderr) throw new Error('Azurite was started without output pipes.');
   const { stdout, stderr } = child;
-  const url = await new Promise<string>((resolve, reject) => {
+  const blobUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(
       () => reject(new Error(`Azurite did not start within 30 s:\n${output}`)),
@@ -80,10 +113,13 @@ export async function startAzurite(): Promise<Emulator> {
     );
     stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listens on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match?.[1]) {
+      const blob = /Blob service (?:is )?(?:successfully )?listen(?:s on|ing at) (http:\/\/[\d.]+:\d+)/.exec(
+        output,
+      );
+      const ready = all ? /Table service is successfully listening/.test(output) : blob !== null;
+      if (blob?.[1] && ready) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(blob[1]);
       }
     });
     stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -96,10 +132,14 @@ export async function startAzurite(): Promise<Emulator> {
   // The channel only exists to tell the child when we are gone; it must not keep us alive.
   child.unref();
   child.channel?.unref();
+  const endpoints = all
+    ? `BlobEndpoint=${blobUrl}/${azuriteAccount};` +
+      `QueueEndpoint=http://127.0.0.1:${queuePort}/${azuriteAccount};` +
+      `TableEndpoint=http://127.0.0.1:${tablePort}/${azuriteAccount};`
+    : `BlobEndpoint=${blobUrl}/${azuriteAccount};`;
   return {
     connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount};AccountKey=${azuriteKey};` +
-      `BlobEndpoint=${url}/${azuriteAccount};`,
+      `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount};AccountKey=${azuriteKey};` + endpoints,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

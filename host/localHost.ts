@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startAzurite, startCosmosEmulator, type Emulator } from './emulators';
 import { LocalDurableRuntime } from './durable/runtime';
+import { startExtensionEngine } from './engineBridge';
 import {
   registeredFunctions,
   runHooks,
@@ -11,7 +12,7 @@ import {
   type LogSink,
   type RegisteredFunction,
 } from './functionsCore';
-import { createRequestListener } from './httpServer';
+import { createRequestListener, type DurableHttp } from './httpServer';
 import { installFunctionsCore } from './installCore';
 import { invokeFunction } from './invoke';
 import { TimerScheduler, timerPayload } from './timers';
@@ -28,6 +29,26 @@ export interface LocalHostOptions {
   log: LogSink;
   /** Fire timer triggers on their schedules (tests turn this off and fire them on demand). */
   timers?: boolean;
+  /**
+   * Which Durable engine runs the orchestrations: `local` (host/durable/, in memory, the default)
+   * or `extension` (Microsoft's Durable extension through the engine bridge, on Azure Storage).
+   * Defaults to the DURABLE_ENGINE setting.
+   */
+  engine?: DurableEngine;
+}
+
+export type DurableEngine = 'local' | 'extension';
+
+/** The DURABLE_ENGINE setting: `local` unless it names the extension. */
+export function durableEngineSetting(value = process.env.DURABLE_ENGINE): DurableEngine {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'extension') return 'extension';
+  throw new Error(`DURABLE_ENGINE must be "local" or "extension", got "${value}".`);
+}
+
+/** What the host needs of either engine. */
+interface DurableEngineHandle extends DurableHttp {
+  stop(): Promise<void>;
 }
 
 /** The compiled entry files named by package.json `main` (a file or a `dir/*.js` glob), as the worker loads them. */
@@ -67,6 +88,17 @@ function loadLocalSettings(appRoot: string): void {
   }
 }
 
+/** The extension's storage, as the Functions host finds it: AzureWebJobsStorage, else the app's STORAGE. */
+function extensionStorageConnection(): string {
+  const connection = process.env.AzureWebJobsStorage || process.env.STORAGE;
+  if (!connection) {
+    throw new Error(
+      'DURABLE_ENGINE=extension needs an Azure Storage connection string (Blob, Queue and Table) in AzureWebJobsStorage or STORAGE, or neither STORAGE setting so that Azurite is started.',
+    );
+  }
+  return connection;
+}
+
 function listen(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -88,6 +120,7 @@ function listen(server: http.Server, port: number): Promise<number> {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   setLogSink(options.log);
   loadLocalSettings(options.appRoot);
+  const engine = options.engine ?? durableEngineSetting();
 
   let listener: http.RequestListener = (_req, res) => res.writeHead(503, { 'retry-after': '1' }).end();
   const server = http.createServer((req, res) => listener(req, res));
@@ -105,9 +138,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   try {
     if (!process.env.STORAGE && !process.env.STORAGE__blobServiceUri) {
-      const azurite = await startAzurite();
+      // The extension's Azure Storage provider needs Queue and Table too.
+      const azurite = await startAzurite({ services: engine === 'extension' ? 'all' : 'blob' });
       emulators.push(azurite);
       process.env.STORAGE = azurite.connectionString;
+      if (engine === 'extension') process.env.AzureWebJobsStorage = azurite.connectionString;
     }
     if (!process.env.COSMOS && !process.env.COSMOS__accountEndpoint) {
       const cosmos = await startCosmosEmulator();
@@ -122,12 +157,22 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     await runHooks('appStart');
 
     const functions = registeredFunctions();
-    const durable = new LocalDurableRuntime({
-      functions,
-      log: options.log,
-      baseUrl,
-      taskHubName: config.durableTaskHub,
-    });
+    const durable: DurableEngineHandle =
+      engine === 'extension'
+        ? await startExtensionEngine({
+            functions,
+            appRoot: options.appRoot,
+            log: options.log,
+            baseUrl,
+            taskHubName: config.durableTaskHub,
+            storageConnection: extensionStorageConnection(),
+          })
+        : new LocalDurableRuntime({
+            functions,
+            log: options.log,
+            baseUrl,
+            taskHubName: config.durableTaskHub,
+          });
     const fireNonHttp = async (fn: RegisteredFunction, payload: string) => {
       try {
         await invokeFunction(

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import type { LogSink } from './functionsCore';
-import { startLocalHost, type LocalHost } from './localHost';
+import { durableEngineSetting, startLocalHost, type LocalHost } from './localHost';
 
-/** `npm start`: the local host. Logs go to stderr; stdout carries the one "listening" line. */
+/**
+ * `npm start`: the local host. Logs go to stderr; stdout carries the one "listening" line.
+ * DURABLE_ENGINE=extension runs the orchestrations on Microsoft's Durable extension (the engine
+ * bridge, needs the .NET SDK) instead of the local runtime.
+ */
 const log: LogSink = (level, category, message) => {
   if (level === 'trace' || level === 'debug') return;
   process.stderr.write(`[${new Date().toISOString()}] ${level} ${category}: ${message}\n`);
@@ -34,7 +38,15 @@ async function main(): Promise<void> {
   const port = process.env.PORT === undefined ? 7071 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${process.env.PORT}".`);
-  host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log });
+  const engine = durableEngineSetting();
+  host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log, engine });
+  log(
+    'information',
+    'host',
+    engine === 'extension'
+      ? 'Durable engine: the Durable extension through the engine bridge (DURABLE_ENGINE=extension)'
+      : 'Durable engine: the local runtime (host/durable/); DURABLE_ENGINE=extension runs the real extension',
+  );
   if (stopping) {
     stopping = false;
     return shutdown('signal during start-up');

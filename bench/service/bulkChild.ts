@@ -3,6 +3,7 @@
  *   node dist/bench/service/bulkChild.js ours <format> <records>    the real pipeline, synthetic source
  *   node dist/bench/service/bulkChild.js raw ndjson <records>       unformatted NDJSON blocks, same Blob store
  *   node dist/bench/service/bulkChild.js cosmos <format> <records>  the real pipeline over the Cosmos emulator
+ * A fourth argument names the Durable engine (`local`, the default, or `extension`).
  * Prints one JSON line with the figures (see ./bulkCase.ts), through runAsBenchChild, so it
  * cannot exit 0 without it.
  */
@@ -10,7 +11,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { cosmosEmulatorConnectionString } from '../../host/emulators';
-import { startLocalHost } from '../../host/localHost';
+import { durableEngineSetting, startLocalHost, type DurableEngine } from '../../host/localHost';
 import type { OwnedQuery, OwnedRecord } from '../../shared/ports/records';
 import { blockId } from '../../shared/domain/jobs';
 import { readyServices, type AppServices } from '../../shared/app/compositionRoot';
@@ -190,16 +191,21 @@ async function startSeparateCosmos(): Promise<{ connectionString: string; stop: 
   return { connectionString: cosmosEmulatorConnectionString(port), stop };
 }
 
-function caseFromArguments(argv: readonly string[]): { mode: BulkMode; format: string; records: number } {
-  const [mode = 'ours', format = 'csv', count = '100000'] = argv;
+function caseFromArguments(argv: readonly string[]): {
+  mode: BulkMode;
+  format: string;
+  records: number;
+  engine: DurableEngine;
+} {
+  const [mode = 'ours', format = 'csv', count = '100000', engine = 'local'] = argv;
   const records = Number(count);
   if (!Number.isInteger(records) || records <= 0)
     throw new Error(`records must be a positive integer, got "${count}"`);
-  return { mode: BulkMode.parse(mode), format, records };
+  return { mode: BulkMode.parse(mode), format, records, engine: durableEngineSetting(engine) };
 }
 
 async function measureCase(argv: readonly string[]): Promise<BulkCaseResult> {
-  const { mode, format, records } = caseFromArguments(argv);
+  const { mode, format, records, engine } = caseFromArguments(argv);
   const separateCosmos = mode === 'cosmos' ? await startSeparateCosmos() : undefined;
   try {
     process.env.STORAGE = '';
@@ -209,6 +215,7 @@ async function measureCase(argv: readonly string[]): Promise<BulkCaseResult> {
       appRoot: path.resolve(__dirname, '..', '..', '..'),
       log: () => undefined,
       timers: false,
+      engine,
     });
     let figures: Figures;
     try {

@@ -3,6 +3,8 @@ import path from 'node:path';
 
 export interface RunningHost {
   url: string;
+  /** The engine bridge's process id (DURABLE_ENGINE=extension), as the host logged it. */
+  bridgePid(): number | undefined;
   stdout: () => string;
   stderr: () => string;
   /** Sends a signal and resolves with the exit code. */
@@ -47,6 +49,10 @@ export async function startHost(
   });
   return {
     url,
+    bridgePid: () => {
+      const match = /engine bridge started, pid (\d+)/.exec(stderr);
+      return match?.[1] ? Number(match[1]) : undefined;
+    },
     stdout: () => stdout,
     stderr: () => stderr,
     stop: (signal = 'SIGTERM') =>
@@ -56,6 +62,26 @@ export async function startHost(
         child.kill(signal);
       }),
   };
+}
+
+export type DurableEngine = 'local' | 'extension';
+
+/**
+ * Starts the host on a Durable engine: `local` is `startHost`; `extension` runs the app on
+ * Microsoft's Durable extension through the engine bridge (needs the .NET SDK; the first start
+ * builds the bridge). Without STORAGE in `env` the host starts its own Azurite with Blob, Queue
+ * and Table; pass STORAGE (and AzureWebJobsStorage) to use an Azurite the test owns.
+ */
+export function startHostOn(
+  engine: DurableEngine,
+  env: Record<string, string | undefined> = {},
+): Promise<RunningHost> {
+  if (engine === 'local') return startHost(env);
+  return startHost(
+    { STORAGE: '', AzureWebJobsStorage: '', ...env, DURABLE_ENGINE: 'extension' },
+    // .NET start-up and the task hub's queues and tables, on a shared 2-core machine.
+    240_000,
+  );
 }
 
 /** Runs the host expecting it to fail at start; resolves with its exit code and stderr. */
