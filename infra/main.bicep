@@ -153,6 +153,16 @@ module api 'app/api.bicep' = {
       DURABLE_TASK_HUB: durableTaskHub
       SCHEDULED_EXPORTS_CRON: scheduledExportsCron
       HOUSEKEEPING_CRON: housekeepingCron
+      // Limits, at the code's defaults (shared/config.ts): here so operators see and change them
+      // among the app settings. tests/unit/infra/settings.test.ts keeps them equal to the defaults.
+      EXPORT_WAIT_LIMIT_MS: '20000'
+      MAX_UPLOAD_BYTES: '26214400'
+      UPLOAD_PARSE_DEADLINE_MS: '10000'
+      UPLOAD_PARSE_MEMORY_MB: '256'
+      UPLOAD_MAX_INFLATED_BYTES: '67108864'
+      UPLOAD_PARSE_WORKERS: '2'
+      INSTANCE_RETENTION_DAYS: '30'
+      JOB_FILE_RETENTION_DAYS: '7'
     }
   }
 }
