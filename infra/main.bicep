@@ -36,6 +36,9 @@ param allowedOrigins array = []
 @description('Whether those cross-origin calls may carry credentials (Access-Control-Allow-Credentials). Not with a "*" origin.')
 param corsSupportCredentials bool = false
 
+@description('Resource id of an existing action group the alerts notify (e-mail, SMS, webhook...). Empty: alerts fire in the portal only.')
+param actionGroupId string = ''
+
 param durableTaskHub string = 'exportrail'
 @description('NCRONTAB (with seconds) of the scheduledExports timer.')
 param scheduledExportsCron string = '0 */5 * * * *'
@@ -164,6 +167,18 @@ module api 'app/api.bicep' = {
       INSTANCE_RETENTION_DAYS: '30'
       JOB_FILE_RETENTION_DAYS: '7'
     }
+  }
+}
+
+module operations 'app/operations.bicep' = {
+  name: 'operations'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: applicationInsightsName
+    healthUrl: '${api.outputs.uri}/api/v1/health'
+    actionGroupId: actionGroupId
   }
 }
 
