@@ -7,6 +7,7 @@
  * user's workflow: anything but 404 is a cross-user read. Writes load.json.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { startAzurite, startCosmosEmulator } from '../host/emulators';
@@ -24,6 +25,9 @@ const LoadResult = z.object({
   p95_ms: z.number().nonnegative(),
   single_user_flows_per_s: z.number().nonnegative(),
   single_user_p95_ms: z.number().nonnegative(),
+  /** The host process's CPU time (user + system) per completed flow, in each phase. */
+  host_cpu_ms_per_flow: z.number().nonnegative(),
+  single_user_host_cpu_ms_per_flow: z.number().nonnegative(),
   /** flows_per_s / single_user_flows_per_s, measured in the same run (goal ≥ 2.5). */
   scaling: z.number().nonnegative(),
   errors_5xx: z.number().int().nonnegative(),
@@ -93,7 +97,15 @@ async function user(
   }
 }
 
-async function phase(baseUrl: string, users: number, seconds: number, peers: string[][]) {
+/** CPU time (user + system, ms) a process has used so far, from Linux's /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function phase(host: { url: string; pid: number }, users: number, seconds: number, peers: string[][]) {
+  const baseUrl = host.url;
+  const cpuBefore = cpuMs(host.pid);
   const tally: Tally = { latencies: [], errors5xx: 0, crossUserReads: 0 };
   const deadline = performance.now() + seconds * 1000;
   // Each user is shown the workflows of the user next to it.
@@ -103,8 +115,10 @@ async function phase(baseUrl: string, users: number, seconds: number, peers: str
     ),
   );
   const sorted = [...tally.latencies].sort((a, b) => a - b);
+  const cpu = cpuMs(host.pid) - cpuBefore;
   return {
     flows: sorted.length,
+    hostCpuMsPerFlow: sorted.length > 0 ? Math.round(cpu / sorted.length) : 0,
     flows_per_s: Math.round((sorted.length / seconds) * 10) / 10,
     p50_ms: Math.round(percentile(sorted, 50)),
     p95_ms: Math.round(percentile(sorted, 95)),
@@ -115,7 +129,9 @@ async function phase(baseUrl: string, users: number, seconds: number, peers: str
 
 /** The compiled host in its own process, on a free port; resolves once it prints its listening line. */
 async function startHostProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], {
+  // HOST_NODE_ARGS: extra node flags for the host only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env.HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(appRoot, 'dist/host/main.js')], {
     cwd: appRoot,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,6 +150,7 @@ async function startHostProcess(env: Record<string, string>) {
   child.stdout.resume();
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -154,9 +171,9 @@ async function runLoadBench(options: BenchOptions): Promise<string> {
   });
   try {
     const peers = Array.from({ length: users }, () => [] as string[]);
-    await phase(host.url, 1, Math.min(3, seconds), peers); // warm-up
-    const single = await phase(host.url, 1, seconds, peers);
-    const many = await phase(host.url, users, seconds, peers);
+    await phase(host, 1, Math.min(3, seconds), peers); // warm-up
+    const single = await phase(host, 1, seconds, peers);
+    const many = await phase(host, users, seconds, peers);
     const result = {
       users,
       seconds,
@@ -166,6 +183,8 @@ async function runLoadBench(options: BenchOptions): Promise<string> {
       p95_ms: many.p95_ms,
       single_user_flows_per_s: single.flows_per_s,
       single_user_p95_ms: single.p95_ms,
+      host_cpu_ms_per_flow: many.hostCpuMsPerFlow,
+      single_user_host_cpu_ms_per_flow: single.hostCpuMsPerFlow,
       scaling: single.flows_per_s > 0 ? Math.round((many.flows_per_s / single.flows_per_s) * 100) / 100 : 0,
       errors_5xx: single.errors5xx + many.errors5xx,
       cross_user_reads: single.crossUserReads + many.crossUserReads,

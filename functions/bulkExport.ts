@@ -6,7 +6,7 @@ import { failureReason, outcomeOf } from '../shared/workflows/activityOutcome';
 import { bulkExport, type BatchOutcome, type JobRef } from '../shared/workflows/bulkExportDefinition';
 
 /**
- * A bulk export job (SPEC §4): plan → one activity per batch, progress recorded after each →
+ * A bulk export job (README: Bulk export jobs and schedules): plan → one activity per batch, progress recorded after each →
  * finalize commits one file atomically. Where the work is lives in the job record, so the
  * orchestration only loops; `continueAsNew` keeps its history bounded. Names and retry policy:
  * bulkExportDefinition.

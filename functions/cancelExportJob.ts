@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobView } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/export-jobs/{job_id}/cancel — stops the job, marks it cancelled, discards its parts. */
 export const cancelExportJob = authenticated(
@@ -16,8 +17,7 @@ export const cancelExportJob = authenticated(
 );
 
 app.http('cancelExportJob', {
-  route: 'v1/export-jobs/{job_id}/cancel',
-  methods: ['POST'],
+  ...httpTrigger('cancelExportJob'),
   extraInputs: [df.input.durableClient()],
   handler: cancelExportJob,
 });

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { readNewDocument } from '../shared/http/documentInput';
 import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /**
  * POST /api/v1/docs — JSON `{file_name, document_type?, extracted_data}`, or a raw file body
@@ -16,4 +17,4 @@ export const createDocument = authenticated(async ({ caller, http, services }) =
   return json(201, toDocumentView(document), { location: `/api/v1/docs/${document.document_id}` });
 });
 
-app.http('createDocument', { route: 'v1/docs', methods: ['POST'], handler: createDocument });
+app.http('createDocument', { ...httpTrigger('createDocument'), handler: createDocument });

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { downloadResponse } from '../shared/http/download';
 import { authenticated } from '../shared/http/endpoint';
 import { deliverableFile, deliverableHeaders } from '../shared/http/exportResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /**
  * GET /api/v1/exports/{export_workflow_id}/download — the deliverable's bytes, or with
@@ -20,8 +21,4 @@ export const downloadExport = authenticated(
   },
 );
 
-app.http('downloadExport', {
-  route: 'v1/exports/{export_workflow_id}/download',
-  methods: ['GET'],
-  handler: downloadExport,
-});
+app.http('downloadExport', { ...httpTrigger('downloadExport'), handler: downloadExport });

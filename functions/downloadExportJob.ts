@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { downloadResponse } from '../shared/http/download';
 import { authenticated } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /**
  * GET /api/v1/export-jobs/{job_id}/download — the file, or with `?redirect=true` a 302 to a
@@ -17,8 +18,4 @@ export const downloadExportJob = authenticated(['job_id'], async ({ caller, para
   });
 });
 
-app.http('downloadExportJob', {
-  route: 'v1/export-jobs/{job_id}/download',
-  methods: ['GET'],
-  handler: downloadExportJob,
-});
+app.http('downloadExportJob', { ...httpTrigger('downloadExportJob'), handler: downloadExportJob });

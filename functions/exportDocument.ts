@@ -2,7 +2,8 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { deliverableResponse, exportLinks, stillRunning } from '../shared/http/exportResponses';
-import { exportBody } from '../shared/http/schemas';
+import { exportBody, type ReviewResponse } from '../shared/http/schemas';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /**
  * POST /api/v1/docs/{document_id}/export
@@ -23,7 +24,7 @@ export const exportDocument = authenticated(
         stage: 1,
         ai_summary: outcome.ai_summary,
         links: exportLinks(outcome.workflow_id, documentId),
-      });
+      } satisfies ReviewResponse);
     }
     const outcome = await services.exportRequests.submitEdits(
       orchestration(),
@@ -37,8 +38,7 @@ export const exportDocument = authenticated(
 );
 
 app.http('exportDocument', {
-  route: 'v1/docs/{document_id}/export',
-  methods: ['POST'],
+  ...httpTrigger('exportDocument'),
   extraInputs: [df.input.durableClient()],
   handler: exportDocument,
 });

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { z } from 'zod';
 import { authenticated, json, readJson } from '../shared/http/endpoint';
 import { scheduleView } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/export-schedules/{schedule_id} — one schedule. */
 export const getExportSchedule = authenticated(['schedule_id'], async ({ caller, params, services }) => {
@@ -28,7 +29,6 @@ export const deleteExportSchedule = authenticated(['schedule_id'], async ({ call
   return { status: 204 };
 });
 
-const route = 'v1/export-schedules/{schedule_id}';
-app.http('getExportSchedule', { route, methods: ['GET'], handler: getExportSchedule });
-app.http('updateExportSchedule', { route, methods: ['PATCH'], handler: updateExportSchedule });
-app.http('deleteExportSchedule', { route, methods: ['DELETE'], handler: deleteExportSchedule });
+app.http('getExportSchedule', { ...httpTrigger('getExportSchedule'), handler: getExportSchedule });
+app.http('updateExportSchedule', { ...httpTrigger('updateExportSchedule'), handler: updateExportSchedule });
+app.http('deleteExportSchedule', { ...httpTrigger('deleteExportSchedule'), handler: deleteExportSchedule });

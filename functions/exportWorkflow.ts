@@ -12,7 +12,7 @@ import {
 } from '../shared/workflows/exportWorkflowDefinition';
 
 /**
- * The recorded three-stage export (SPEC §1): stage 1 → wait for the user's edits (raced with the
+ * The recorded three-stage export (README: The export workflow): stage 1 → wait for the user's edits (raced with the
  * 30-day review window) → stage 2 → stage 3. Names and retry policy: exportWorkflowDefinition.
  * Inputs, events and outputs carry ids only; the user's data is read from Cosmos by the activities.
  */

@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/docs/{document_id}/extract — extracts the uploaded file's data and records it. */
 export const extractDocument = authenticated(['document_id'], async ({ caller, params, services }) => {
@@ -8,8 +9,4 @@ export const extractDocument = authenticated(['document_id'], async ({ caller, p
   return json(200, toDocumentView(document));
 });
 
-app.http('extractDocument', {
-  route: 'v1/docs/{document_id}/extract',
-  methods: ['POST'],
-  handler: extractDocument,
-});
+app.http('extractDocument', { ...httpTrigger('extractDocument'), handler: extractDocument });

@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/docs/{document_id} — one of the caller's documents. */
 export const getDocument = authenticated(['document_id'], async ({ caller, params, services }) => {
@@ -8,4 +9,4 @@ export const getDocument = authenticated(['document_id'], async ({ caller, param
   return json(200, toDocumentView(document));
 });
 
-app.http('getDocument', { route: 'v1/docs/{document_id}', methods: ['GET'], handler: getDocument });
+app.http('getDocument', { ...httpTrigger('getDocument'), handler: getDocument });

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { workflowView } from '../shared/http/exportResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/exports/{export_workflow_id} — the workflow, its recorded stages and runtime status. */
 export const getExport = authenticated(
@@ -15,8 +16,7 @@ export const getExport = authenticated(
 );
 
 app.http('getExport', {
-  route: 'v1/exports/{export_workflow_id}',
-  methods: ['GET'],
+  ...httpTrigger('getExport'),
   extraInputs: [df.input.durableClient()],
   handler: getExport,
 });

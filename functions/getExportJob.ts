@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobView } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/export-jobs/{job_id} — status, progress per data type, batches, records, file. */
 export const getExportJob = authenticated(['job_id'], async ({ caller, params, services }) => {
@@ -8,4 +9,4 @@ export const getExportJob = authenticated(['job_id'], async ({ caller, params, s
   return json(200, jobView(job));
 });
 
-app.http('getExportJob', { route: 'v1/export-jobs/{job_id}', methods: ['GET'], handler: getExportJob });
+app.http('getExportJob', { ...httpTrigger('getExportJob'), handler: getExportJob });

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { pageQuery } from '../shared/core/paging';
 import { toDocumentView } from '../shared/http/documentResponses';
 import { authenticated, json, readQuery } from '../shared/http/endpoint';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/docs?limit=&continuation= — the caller's documents, newest first. */
 export const listDocuments = authenticated(async ({ caller, http, services }) => {
@@ -10,4 +11,4 @@ export const listDocuments = authenticated(async ({ caller, http, services }) =>
   return json(200, { items: page.items.map(toDocumentView), continuation: page.continuation ?? null });
 });
 
-app.http('listDocuments', { route: 'v1/docs', methods: ['GET'], handler: listDocuments });
+app.http('listDocuments', { ...httpTrigger('listDocuments'), handler: listDocuments });

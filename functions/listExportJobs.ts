@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { pageQuery } from '../shared/core/paging';
 import { authenticated, json, readQuery } from '../shared/http/endpoint';
 import { jobView } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** GET /api/v1/export-jobs?limit=&continuation= — the caller's jobs, newest first. */
 export const listExportJobs = authenticated(async ({ caller, http, services }) => {
@@ -10,4 +11,4 @@ export const listExportJobs = authenticated(async ({ caller, http, services }) =
   return json(200, { items: page.items.map(jobView), continuation: page.continuation ?? null });
 });
 
-app.http('listExportJobs', { route: 'v1/export-jobs', methods: ['GET'], handler: listExportJobs });
+app.http('listExportJobs', { ...httpTrigger('listExportJobs'), handler: listExportJobs });

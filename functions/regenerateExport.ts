@@ -3,6 +3,7 @@ import * as df from 'durable-functions';
 import { authenticated, readJson } from '../shared/http/endpoint';
 import { deliverableResponse } from '../shared/http/exportResponses';
 import { regenerateBody } from '../shared/http/schemas';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/exports/{export_workflow_id}/regenerate — a new workflow reusing the stage 2 data. */
 export const regenerateExport = authenticated(
@@ -21,8 +22,7 @@ export const regenerateExport = authenticated(
 );
 
 app.http('regenerateExport', {
-  route: 'v1/exports/{export_workflow_id}/regenerate',
-  methods: ['POST'],
+  ...httpTrigger('regenerateExport'),
   extraInputs: [df.input.durableClient()],
   handler: regenerateExport,
 });

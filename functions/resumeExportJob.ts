@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobLinks, jobView } from '../shared/http/jobResponses';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/export-jobs/{job_id}/resume — continues a failed job from its last completed batch. */
 export const resumeExportJob = authenticated(
@@ -14,8 +15,7 @@ export const resumeExportJob = authenticated(
 );
 
 app.http('resumeExportJob', {
-  route: 'v1/export-jobs/{job_id}/resume',
-  methods: ['POST'],
+  ...httpTrigger('resumeExportJob'),
   extraInputs: [df.input.durableClient()],
   handler: resumeExportJob,
 });

@@ -2,6 +2,8 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authenticated, json } from '../shared/http/endpoint';
 import { jobLinks } from '../shared/http/jobResponses';
+import type { JobAcceptedResponse } from '../shared/http/schemas';
+import { httpTrigger } from '../shared/http/contract/operations';
 
 /** POST /api/v1/export-schedules/{schedule_id}/run — runs the schedule now → 202 with the job. */
 export const runExportSchedule = authenticated(
@@ -9,13 +11,14 @@ export const runExportSchedule = authenticated(
   async ({ caller, params, services, orchestration }) => {
     const job = await services.schedules.runNow(caller, params.schedule_id, new Date(), orchestration());
     const links = jobLinks(job.job_id);
-    return json(202, { job_id: job.job_id, status: job.status, links }, { location: links.self });
+    return json(202, { job_id: job.job_id, status: job.status, links } satisfies JobAcceptedResponse, {
+      location: links.self,
+    });
   },
 );
 
 app.http('runExportSchedule', {
-  route: 'v1/export-schedules/{schedule_id}/run',
-  methods: ['POST'],
+  ...httpTrigger('runExportSchedule'),
   extraInputs: [df.input.durableClient()],
   handler: runExportSchedule,
 });

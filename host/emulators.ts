@@ -21,10 +21,12 @@ export function cosmosEmulatorConnectionString(port: number): string {
 
 /**
  * Starts the Cosmos DB emulator server in-process over plain HTTP on loopback (so no TLS check
- * needs disabling).
+ * needs disabling). Keep-alive on: by default the emulator answers `connection: close`, so every
+ * SDK request paid a new TCP connection (≈ 4,000 a second under the load bench), which Cosmos DB
+ * itself never asks for.
  */
 export async function startCosmosEmulator(): Promise<Emulator> {
-  const server = createHttpServer();
+  const server = createHttpServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -1,7 +1,7 @@
 import { CosmosClient, type Container, type ContainerDefinition } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
-import { AppError, conflict, ensureError, invalidRequest, unavailable } from '../core/errors';
+import { AppError, conflict, ensureError, invalidRequest, notFound, unavailable } from '../core/errors';
 import type { OwnedQuery, OwnedRecord, Page, QueryParameter, RecordStore } from '../ports/records';
 
 export const containerNames = ['documents', 'export_tracking', 'export_jobs', 'export_schedules'] as const;
@@ -12,7 +12,7 @@ export const exportTrackingTtlSeconds = 2_592_000;
 
 const ownerPartition = { paths: ['/owner_email'] };
 
-/** Container settings (SPEC §1); created if missing at start-up. */
+/** Container settings, one per record kind; created if missing at start-up. */
 export const containerDefinitions: Record<ContainerName, ContainerDefinition> = {
   documents: { id: 'documents', partitionKey: ownerPartition },
   export_tracking: {
@@ -96,17 +96,22 @@ export class OwnedContainer<T extends OwnedRecord> implements RecordStore<T> {
 
   /**
    * Replaces the record only if nobody changed it since it was read (its `_etag`); otherwise a
-   * Conflict. Keeps a slow writer from overwriting a newer state (a job cancelled meanwhile).
+   * Conflict, or NotFound when it was deleted meanwhile. Keeps a slow writer from overwriting a
+   * newer state (a job cancelled, a schedule paused meanwhile). A record without an `_etag` was
+   * never read, so there is nothing to be conditional on: that is a bug in the caller, never a
+   * silent upsert.
    */
   async replaceIfUnchanged(record: T): Promise<T> {
-    const etag = typeof record._etag === 'string' ? record._etag : undefined;
-    if (!etag) return this.upsert(record);
+    const etag = record._etag;
+    if (typeof etag !== 'string' || etag === '')
+      throw new Error(`replaceIfUnchanged(${record.id}): the record carries no _etag from a read.`);
     try {
       const { resource } = await this.container
         .item(record.id, record.owner_email)
         .replace<T>(record, { accessCondition: { type: 'IfMatch', condition: etag } });
       return resource ?? record;
     } catch (thrown) {
+      if (isNotFound(thrown)) throw notFound(`Record ${record.id}`);
       throw mapCosmosError(thrown);
     }
   }

@@ -71,8 +71,8 @@ export class AppServices {
       },
       // The schedules service starts jobs, so it is built after this one: reach it when a run ends.
       scheduleRuns: {
-        recordRun: (ownerEmail, scheduleId, status) =>
-          this.schedules.recordRun(ownerEmail, scheduleId, status),
+        recordRun: (ownerEmail, scheduleId, jobId, status) =>
+          this.schedules.recordRun(ownerEmail, scheduleId, jobId, status),
       },
     });
     this.schedules = new SchedulesService(this.cosmos.container('export_schedules'), this.exportJobs);

@@ -37,6 +37,12 @@ const statusByCode: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+/** Every code the API answers with, for the contract (shared/http/contract). */
+export const errorCodes = Object.keys(statusByCode) as [ErrorCode, ...ErrorCode[]];
+
+/** The HTTP status each code answers with. */
+export const statusOf = (code: ErrorCode): number => statusByCode[code];
+
 export class AppError extends Error {
   readonly status: number;
 

@@ -41,7 +41,7 @@ function decodeClaims(principalHeader: string): Claim[] | undefined {
 const unauthenticated = (message: string) => new AppError('unauthenticated', message);
 
 /**
- * Resolves the caller from App Service Authentication headers (SPEC §2). The owner never comes
+ * Resolves the caller from App Service Authentication headers (README: API; the OpenAPI document's `clientPrincipal` scheme). The owner never comes
  * from a body or a query string.
  */
 export function resolveCaller(principalHeader: string | null, principalName: string | null): Caller {

@@ -1,5 +1,5 @@
 /**
- * Values of uploaded tables, kept as given (SPEC §5): a cell is only retyped when nothing about
+ * Values of uploaded tables, kept as given (README: Extracted data): a cell is only retyped when nothing about
  * its text is lost, and dates are never rewritten.
  */
 

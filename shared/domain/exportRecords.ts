@@ -4,7 +4,7 @@ import { detectChanges, type Changes, type Json } from './changes';
 import type { AiSummary } from './summary';
 import type { TemplateCustomization, TemplateName } from './templates';
 
-/** Formats a deliverable can take (SPEC: `excel` is accepted as `xlsx` at the API). */
+/** Formats a deliverable can take (`excel` is accepted as `xlsx` at the API). */
 export const deliverableFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type DeliverableFormat = (typeof deliverableFormats)[number];
 
@@ -50,7 +50,7 @@ export interface DeliverableInfo {
   mime_type: string;
   sha256: string;
   blob_path: string;
-  /** What the format forced us to cut or change, one entry per kind with its count (SPEC §4). */
+  /** What the format forced us to cut or change, one entry per kind with its count (README: API, `x-export-warnings`). */
   warnings: ExportWarning[];
 }
 

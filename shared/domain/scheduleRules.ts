@@ -246,11 +246,23 @@ export const scheduleTimingFields = [
   'day_of_month',
 ] as const;
 
+/** Every field of a schedule body, as a client sends it and a schedule record stores it. */
+export const scheduleBodyFields: readonly string[] = [
+  ...Object.keys(scheduleExportSchema.shape),
+  ...scheduleTimingFields,
+];
+
+/** The day field each frequency uses; the other one does not apply to it. */
+const dayFieldOf: Partial<Record<string, 'day_of_week' | 'day_of_month'>> = {
+  weekly: 'day_of_week',
+  monthly: 'day_of_month',
+};
+
 /** A schedule body: its export fields and its timing, each validated by its own schema. */
 export const scheduleBodySchema = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
   .transform((body, ctx) => {
-    const known = new Set<string>([...Object.keys(scheduleExportSchema.shape), ...scheduleTimingFields]);
+    const known = new Set(scheduleBodyFields);
     const unknown = Object.keys(body).filter((key) => !known.has(key));
     for (const key of unknown)
       ctx.addIssue({ code: 'custom', path: [key], message: 'is not a schedule field' });
@@ -263,3 +275,28 @@ export const scheduleBodySchema = z
     return { ...exportPart.data, timing: timing.data };
   });
 export type ScheduleBody = z.infer<typeof scheduleBodySchema>;
+
+/**
+ * A change (PATCH) merged onto a schedule's current body fields, to be validated as a whole by
+ * `scheduleBodySchema`. The current day field is kept only if it applies to the frequency the
+ * schedule will have: weekly → daily drops `day_of_week`, weekly → monthly then asks for
+ * `day_of_month`. A day field the change itself sends is always kept, so sending one that does
+ * not apply is still an error. Fields set to `undefined` count as absent.
+ */
+export function mergeScheduleChange(
+  current: Readonly<Record<string, unknown>>,
+  change: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const frequency = 'frequency' in change ? change.frequency : current.frequency;
+  const applies = typeof frequency === 'string' ? dayFieldOf[frequency] : undefined;
+  const kept = Object.entries(current).filter(
+    ([field]) => !(field === 'day_of_week' || field === 'day_of_month') || field === applies,
+  );
+  return Object.fromEntries([...kept, ...Object.entries(change)].filter(([, value]) => value !== undefined));
+}
+
+/** The fields a schedule stores for a validated body: flat, with only the day field that applies. */
+export function scheduleFields(body: ScheduleBody) {
+  const { timing, ...exportFields } = body;
+  return { ...exportFields, ...timing };
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Json } from './changes';
 
 /**
- * The five-section summary (SPEC, stage 1). The same schema validates the model's output: it is
+ * The five-section summary (README: The export workflow, stage 1). The same schema validates the model's output: it is
  * untrusted text, so sizes are bounded and nothing in it is ever executed or rendered as markup.
  */
 export const aiSummarySchema = z.object({

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { buffer } from 'node:stream/consumers';
-import { z } from 'zod';
 import type { BlobContainerName, FileStore } from '../ports/files';
 import { contentDisposition } from '../formats/contentDisposition';
 import { readQuery } from './endpoint';
+import { downloadQuery } from './schemas';
 
 /** A stored file as a download serves it. */
 export interface StoredFile {
@@ -13,8 +13,6 @@ export interface StoredFile {
   content_type: string;
   sha256: string;
 }
-
-const downloadQuery = z.object({ redirect: z.enum(['true', 'false']).default('false') });
 
 /** The file's bytes with the download headers (`extraHeaders` add e.g. the workflow id). */
 export async function fileResponse(

@@ -1,12 +1,13 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, ensureError, invalidRequest, type ErrorDetail } from '../core/errors';
+import { AppError, ensureError, invalidRequest, type ErrorCode, type ErrorDetail } from '../core/errors';
 import { resolveCaller, type Caller } from '../core/identity';
 import { logEvent } from '../core/log';
 import { appServices, orchestrationFor, readyServices, type AppServices } from '../app/compositionRoot';
 import type { OrchestrationControl } from '../ports/orchestration';
 import { maxJsonBodyBytes, mediaType, parseJsonBody, readBytes } from './body';
+import { idPattern, maxRouteParamLength, type ErrorResponse } from './schemas';
 
 /** What an HTTP function's body works with. */
 export interface ApiRequest<P extends string = never> {
@@ -28,11 +29,6 @@ type AnonymousHandler = (request: {
   context: InvocationContext;
 }) => Promise<HttpResponseInit>;
 
-/** Ids we hand out are UUIDs or schedule slot keys; anything longer is not one of ours. */
-const maxRouteParamLength = 256;
-/** What our ids are made of: no spaces, separators or control characters, which Cosmos DB also refuses in ids. */
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-
 function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): Record<P, string> {
   const details: ErrorDetail[] = [];
   const values: Partial<Record<P, string>> = {};
@@ -52,7 +48,8 @@ function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): 
   return values as Record<P, string>;
 }
 
-export function errorBody(code: string, message: string, details: ErrorDetail[] = []) {
+/** The JSON error body (`errorResponse` in schemas.ts is its contract). */
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorResponse {
   return { error: { code, message, details } };
 }
 
@@ -64,7 +61,7 @@ function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message }));
 }
 
-/** Maps anything thrown to the SPEC's JSON error shape; unknown errors are logged, never echoed. */
+/** Maps anything thrown to the JSON error body (`errorResponse` in schemas.ts); unknown errors are logged, never echoed. */
 export function errorResponse(thrown: unknown, context: InvocationContext): HttpResponseInit {
   if (thrown instanceof AppError) {
     const headers: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { contentTypeFor } from '../formats/formatNames';
 import type { DeliverableOutcome } from '../services/exportRequests';
 import { fileResponse, type StoredFile } from './download';
 import { json } from './endpoint';
+import type { ExportRunningResponse, HistoryEntryResponse } from './schemas';
 
 /** Our own status links: never Durable's webhook URLs, which carry a system key. */
 export function exportLinks(workflowId: string, documentId?: string) {
@@ -21,7 +22,7 @@ export function stillRunning(workflowId: string): HttpResponseInit {
   const links = exportLinks(workflowId);
   return json(
     202,
-    { export_workflow_id: workflowId, status: 'running', links },
+    { export_workflow_id: workflowId, status: 'running', links } satisfies ExportRunningResponse,
     { location: links.status, 'retry-after': '2' },
   );
 }
@@ -33,7 +34,7 @@ export function publicRecord<T extends object>(record: T): Omit<T, 'owner_oid' |
   ) as Omit<T, 'owner_oid' | `_${string}`>;
 }
 
-export function historyEntry(header: WorkflowHeader) {
+export function historyEntry(header: WorkflowHeader): HistoryEntryResponse {
   return {
     export_workflow_id: header.export_workflow_id,
     document_id: header.document_id,

@@ -27,12 +27,15 @@ export interface OwnedQuery {
 /**
  * One container of owned records, always read and written within the owner's partition.
  * Writes that lose a race (`create` of an existing id, `replaceIfUnchanged` after a change)
- * throw a Conflict.
+ * throw a Conflict; `replaceIfUnchanged` of a record deleted since it was read throws NotFound.
  */
 export interface RecordStore<T extends OwnedRecord> {
   create(record: T): Promise<T>;
   upsert(record: T): Promise<T>;
-  /** Replaces the record only if nobody changed it since it was read (its `_etag`). */
+  /**
+   * Replaces the record only if nobody changed it since it was read: `record._etag` must be the
+   * one the read returned (a record without one is refused with an Error, never upserted).
+   */
   replaceIfUnchanged(record: T): Promise<T>;
   read(ownerEmail: string, id: string): Promise<T | undefined>;
   /** `false` when there was nothing to delete. */

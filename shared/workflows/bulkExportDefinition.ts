@@ -1,7 +1,7 @@
 import { activityRetry } from './retry';
 
 /**
- * A bulk export job (SPEC §4): plan → one activity per batch → finalize. Its orchestration and
+ * A bulk export job (README: Bulk export jobs and schedules): plan → one activity per batch → finalize. Its orchestration and
  * activity names and retry policy, in one place. Instance id = job_id.
  */
 export const bulkExport = {

@@ -2,7 +2,7 @@ import type { Owner } from '../domain/exportRecords';
 import { activityRetry } from './retry';
 
 /**
- * The recorded three-stage export (SPEC §1): its orchestration, event and activity names and its
+ * The recorded three-stage export (README: The export workflow): its orchestration, event and activity names and its
  * retry policy, in one place for the code that starts it, signals it and registers it.
  * Instance id = export_workflow_id.
  */

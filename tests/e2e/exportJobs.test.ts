@@ -167,6 +167,48 @@ describe('export schedules over HTTP', () => {
     expect((await api.get(`/api/v1/export-schedules/${schedule.schedule_id}`)).status).toBe(404);
   });
 
+  it('when a weekly schedule is changed to daily, then day_of_week is gone and later changes are checked against daily', async () => {
+    const api = apiClient(host.url, newUser('wkd'));
+    const created = await api.post('/api/v1/export-schedules', {
+      name: 'Invoices',
+      data_types: ['documents'],
+      format: 'csv',
+      frequency: 'weekly',
+      day_of_week: 'monday',
+      time_of_day: '07:30',
+      timezone: 'UTC',
+    });
+    const path = `/api/v1/export-schedules/${created.json<{ schedule_id: string }>().schedule_id}`;
+    const fieldsOf = (response: { json: <T>() => T }) =>
+      response.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field);
+
+    const daily = await api.request('PATCH', path, { frequency: 'daily' });
+    expect(daily.status).toBe(200);
+    expect(daily.json()).toMatchObject({ frequency: 'daily', time_of_day: '07:30' });
+    expect(daily.json()).not.toHaveProperty('day_of_week');
+    // Daily: the next run is at most a day away, whatever the weekday.
+    const nextRun = Date.parse(daily.json<{ next_run: string }>().next_run);
+    expect(nextRun - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect(new Date(nextRun).toISOString()).toMatch(/T07:30:00\.000Z$/);
+    expect((await api.get(path)).json()).not.toHaveProperty('day_of_week');
+
+    const renamed = await api.request('PATCH', path, { name: 'Daily invoices' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: 'Daily invoices', frequency: 'daily' });
+
+    const dayOnDaily = await api.request('PATCH', path, { day_of_week: 'friday' });
+    expect(dayOnDaily.status).toBe(400);
+    expect(fieldsOf(dayOnDaily)).toEqual(['day_of_week']);
+    const monthlyWithoutDay = await api.request('PATCH', path, { frequency: 'monthly' });
+    expect(monthlyWithoutDay.status).toBe(400);
+    expect(fieldsOf(monthlyWithoutDay)).toEqual(['day_of_month']);
+    expect((await api.get(path)).json()).toMatchObject({ name: 'Daily invoices', frequency: 'daily' });
+
+    const weekly = await api.request('PATCH', path, { frequency: 'weekly', day_of_week: 3 });
+    expect(weekly.json()).toMatchObject({ frequency: 'weekly', day_of_week: 'wednesday' });
+    expect(new Date(weekly.json<{ next_run: string }>().next_run).getUTCDay()).toBe(3);
+  });
+
   it('when a schedule body is invalid, then 400 names the fields', async () => {
     const api = apiClient(host.url, newUser('val'));
     const response = await api.post('/api/v1/export-schedules', {

@@ -1,6 +1,10 @@
+import { contractViolation } from './contract';
 import { authHeaders } from './principal';
 
-/** A small client for the local host's API, as the web app would call it. */
+/**
+ * A small client for the local host's API, as the web app would call it. Every answer is checked
+ * against the contract (support/contract.ts): one the contract does not describe fails the test.
+ */
 export function apiClient(baseUrl: string, email: string) {
   const request = async (
     method: string,
@@ -19,6 +23,12 @@ export function apiClient(baseUrl: string, email: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const bytes = Buffer.from(await response.arrayBuffer());
+    const violation = contractViolation(method, response.url || `${baseUrl}${path}`, {
+      status: response.status,
+      headers: response.headers,
+      bytes,
+    });
+    if (violation) throw new Error(`Contract: ${violation}`);
     return {
       status: response.status,
       headers: response.headers,

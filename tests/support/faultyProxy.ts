@@ -1,30 +1,39 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface ProxiedRequest {
+export interface ProxiedRequest {
   method: string;
   path: string;
   body: string;
 }
-type Match = (request: ProxiedRequest) => boolean;
+export type Match = (request: ProxiedRequest) => boolean;
 
 /**
  * A pass-through HTTP proxy in front of an emulator that misbehaves at the wire on request, so
  * tests can break a dependency mid-workflow without touching our code: `failNext` answers the
- * next matching requests with a 500 (the service failing), `holdNext` keeps one back until
- * released (a slow service).
+ * next matching requests with an error status (500 by default: the service failing; 412: another
+ * writer got in first), `holdNext` keeps one back until released (a slow service, or a request
+ * another one overtakes in a race).
  */
 export interface FaultyProxy {
   url: string;
-  failNext(match: Match, times: number): void;
+  /** Answers the next `times` matching requests with `status` instead of forwarding them. */
+  failNext(match: Match, times: number, status?: number): void;
   /** Holds the next matching request until released; `reached` resolves once it arrives. */
   holdNext(match: Match): { reached: Promise<void>; release: () => void };
   failures: () => number;
   close(): Promise<void>;
 }
 
+/** The error codes Cosmos DB answers with, so an injected answer reads like a real one. */
+const statusCodes: Record<number, string> = {
+  412: 'PreconditionFailed',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
-  const failRules: { match: Match; remaining: number }[] = [];
+  const failRules: { match: Match; remaining: number; status: number }[] = [];
   const holds: { match: Match; arrived: () => void; released: Promise<void> }[] = [];
   let failures = 0;
   const upstream = new URL(target);
@@ -64,8 +73,10 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       if (rule) {
         rule.remaining -= 1;
         failures += 1;
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 'InternalServerError', message: 'injected fault' }));
+        res.writeHead(rule.status, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ code: statusCodes[rule.status] ?? 'InjectedFault', message: 'injected fault' }),
+        );
         return;
       }
       forward();
@@ -75,7 +86,7 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    failNext: (match, times) => failRules.push({ match, remaining: times }),
+    failNext: (match, times, status = 500) => failRules.push({ match, remaining: times, status }),
     holdNext: (match) => {
       let arrived: () => void = () => undefined;
       let release: () => void = () => undefined;

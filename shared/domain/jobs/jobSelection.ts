@@ -67,7 +67,7 @@ export function jobFilter(request: JobRequest, dataType: DataType): SqlFilter {
 /**
  * The records a job exports of one data type: its filters, and only its owner's. Emails can be
  * reassigned: when the owner has an object id, records stamped with another id are not theirs
- * (SPEC §2), whatever their email.
+ * (README: API, the principal), whatever their email.
  */
 export function jobRecordsFilter(
   job: { request: JobRequest; owner_oid?: string },

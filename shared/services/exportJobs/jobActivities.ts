@@ -27,7 +27,12 @@ export type RecordSource = Pick<RecordStore<OwnedRecord>, 'count' | 'take'>;
 
 /** Where a scheduled job's end is recorded: the schedules service. */
 export interface ScheduleRuns {
-  recordRun(ownerEmail: string, scheduleId: string, status: 'completed' | 'failed'): Promise<void>;
+  recordRun(
+    ownerEmail: string,
+    scheduleId: string,
+    jobId: string,
+    status: 'completed' | 'failed',
+  ): Promise<void>;
 }
 
 /** What finalize reports to the orchestration. */
@@ -139,7 +144,7 @@ export class JobActivities {
   private async recordOnSchedule(job: JobRecord): Promise<boolean | undefined> {
     const ended = job.status === 'completed' || job.status === 'failed' ? job.status : undefined;
     if (!job.schedule_id || !ended) return undefined;
-    return this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, ended).then(
+    return this.scheduleRuns.recordRun(job.owner_email, job.schedule_id, job.job_id, ended).then(
       () => true,
       () => false,
     );

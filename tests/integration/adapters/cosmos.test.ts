@@ -69,6 +69,47 @@ describe('CosmosStore', () => {
     });
   });
 
+  it('when a conditional replace follows another write, then it is a Conflict and the other write stays', async () => {
+    const notes = store.container<Note>('documents');
+    const read = await notes.create({ id: 'cas', owner_email: 'ana@x.io', text: 'first', timestamp: 't' });
+    const mine = await notes.replaceIfUnchanged({ ...read, text: 'second' });
+    expect(mine.text).toBe('second');
+    // `read` holds the ETag before the write above: replacing over it must lose.
+    await expect(notes.replaceIfUnchanged({ ...read, text: 'stale' })).rejects.toMatchObject({
+      status: 409,
+      code: 'conflict',
+    });
+    expect((await notes.read('ana@x.io', 'cas'))?.text).toBe('second');
+  });
+
+  it('when a conditional replace finds the record deleted, then it is a NotFound and nothing comes back', async () => {
+    const notes = store.container<Note>('documents');
+    const read = await notes.create({ id: 'gone', owner_email: 'ana@x.io', text: 'x', timestamp: 't' });
+    expect(await notes.delete('ana@x.io', 'gone')).toBe(true);
+    const error: unknown = await notes.replaceIfUnchanged({ ...read, text: 'y' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 404, code: 'not_found' });
+    expect(await notes.read('ana@x.io', 'gone')).toBeUndefined();
+  });
+
+  it('when a conditional replace is given a record without an ETag, then it is refused and nothing is written', async () => {
+    const notes = store.container<Note>('documents');
+    const stored = await notes.create({
+      id: 'tagless',
+      owner_email: 'ana@x.io',
+      text: 'kept',
+      timestamp: 't',
+    });
+    const withoutEtag: Note = { ...stored };
+    delete withoutEtag._etag;
+    await expect(notes.replaceIfUnchanged({ ...withoutEtag, text: 'blind' })).rejects.toThrow(/_etag/);
+    await expect(
+      notes.replaceIfUnchanged({ id: 'never-read', owner_email: 'ana@x.io', text: 'new', timestamp: 't' }),
+    ).rejects.toThrow(/_etag/);
+    expect((await notes.read('ana@x.io', 'tagless'))?.text).toBe('kept');
+    expect(await notes.read('ana@x.io', 'never-read')).toBeUndefined();
+  });
+
   it('when a query filters with parameters and orders, then values are bound, not concatenated', async () => {
     const notes = store.container<Note>('export_tracking');
     for (const [i, text] of ["o'brien", 'x', "o'brien"].entries()) {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { app, HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import { LocalDurableRuntime, ManualClock, type HistoryEvent } from '../../../host/durable';
+import { clientBindingData } from '../../../host/durable/clientBinding';
 import { registeredFunctions, type LogLevel, type LogSink } from '../../../host/functionsCore';
 import { invokeFunction } from '../../../host/invoke';
 
@@ -15,6 +16,7 @@ import { invokeFunction } from '../../../host/invoke';
  */
 
 const clientFunctionName = 'durableHarnessClient';
+const taskHubName = 'exportrailtest';
 let capturedClient: df.DurableClient | undefined;
 
 app.http(clientFunctionName, {
@@ -55,6 +57,7 @@ async function obtainClient(
   runtime: LocalDurableRuntime,
   baseUrl: string,
   log: LogSink,
+  clientUrl: string,
 ): Promise<df.DurableClient> {
   const fn = registeredFunctions().get(clientFunctionName);
   if (!fn) throw new Error(`${clientFunctionName} was not registered.`);
@@ -71,7 +74,12 @@ async function obtainClient(
           params: {},
         },
       },
-      extraInputsByType: { durableClient: runtime.clientBindingData() },
+      extraInputsByType: {
+        durableClient:
+          clientUrl === baseUrl
+            ? runtime.clientBindingData()
+            : { string: JSON.stringify(clientBindingData(clientUrl, taskHubName)) },
+      },
     },
     log,
   );
@@ -79,7 +87,15 @@ async function obtainClient(
   return capturedClient;
 }
 
-export async function startHarness(): Promise<DurableHarness> {
+export interface HarnessOptions {
+  /**
+   * Where the client reaches the runtime's HTTP API, given the runtime's own address: e.g. a
+   * fault proxy in front of it, to make a start fail at the wire. The runtime itself by default.
+   */
+  clientUrl?: (runtimeUrl: string) => Promise<string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<DurableHarness> {
   const logs: LogEntry[] = [];
   const log: LogSink = (level, _category, message) => logs.push({ level, message });
   const clock = new ManualClock(new Date('2025-03-01T08:00:00.000Z'));
@@ -95,10 +111,10 @@ export async function startHarness(): Promise<DurableHarness> {
     functions: registeredFunctions(),
     log,
     baseUrl,
-    taskHubName: 'exportrailtest',
+    taskHubName,
     clock,
   });
-  const client = await obtainClient(runtime, baseUrl, log);
+  const client = await obtainClient(runtime, baseUrl, log, (await options.clientUrl?.(baseUrl)) ?? baseUrl);
 
   return {
     runtime,

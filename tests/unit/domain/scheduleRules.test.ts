@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import {
   dueSlot,
+  mergeScheduleChange,
   nextRun,
   runDateLabel,
+  scheduleBodySchema,
+  scheduleFields,
   scheduleTimingSchema,
   slotKey,
   type ScheduleTiming,
@@ -283,6 +286,78 @@ describe('scheduleTimingSchema', () => {
         active: true,
       }),
     ).toEqual({ ...base, frequency: 'daily' });
+  });
+});
+
+describe('mergeScheduleChange (PATCH)', () => {
+  const weekly = {
+    name: 'Weekly invoices',
+    data_types: ['documents'],
+    format: 'csv',
+    include_metadata: false,
+    compression: false,
+    active: true,
+    frequency: 'weekly',
+    time_of_day: '07:30',
+    timezone: 'Europe/Paris',
+    day_of_week: 'monday',
+  };
+  /** What the merged change validates to, or the paths of its issues. */
+  const patch = (current: Record<string, unknown>, change: Record<string, unknown>) => {
+    const parsed = scheduleBodySchema.safeParse(mergeScheduleChange(current, change));
+    return parsed.success
+      ? { fields: scheduleFields(parsed.data) }
+      : { issues: parsed.error.issues.map((i) => i.path.join('.')) };
+  };
+
+  it('when a weekly schedule becomes daily, then day_of_week is dropped and the result is valid', () => {
+    const result = patch(weekly, { frequency: 'daily' });
+    expect(result.fields).toMatchObject({
+      frequency: 'daily',
+      time_of_day: '07:30',
+      name: 'Weekly invoices',
+    });
+    expect(result.fields).not.toHaveProperty('day_of_week');
+    expect(result.fields).not.toHaveProperty('day_of_month');
+  });
+
+  it('when a weekly schedule becomes monthly without a day of month, then the error names day_of_month', () => {
+    expect(patch(weekly, { frequency: 'monthly' })).toEqual({ issues: ['day_of_month'] });
+    expect(patch(weekly, { frequency: 'monthly', day_of_month: 31 }).fields).toMatchObject({
+      frequency: 'monthly',
+      day_of_month: 31,
+    });
+    expect(patch(weekly, { frequency: 'monthly', day_of_month: 31 }).fields).not.toHaveProperty(
+      'day_of_week',
+    );
+  });
+
+  it('when the change sends a day field that does not apply, then it is still an error', () => {
+    expect(patch(weekly, { frequency: 'daily', day_of_week: 'friday' })).toEqual({ issues: ['day_of_week'] });
+    const daily = patch(weekly, { frequency: 'daily' }).fields ?? {};
+    expect(patch(daily, { day_of_month: 3 })).toEqual({ issues: ['day_of_month'] });
+  });
+
+  it('when the frequency is kept, then the day field stays and the change applies on top', () => {
+    expect(patch(weekly, { time_of_day: '08:00' }).fields).toMatchObject({
+      frequency: 'weekly',
+      day_of_week: 'monday',
+      time_of_day: '08:00',
+    });
+    expect(patch(weekly, { day_of_week: 5 }).fields).toMatchObject({ day_of_week: 'friday' });
+  });
+
+  it('when a stored daily schedule still carries an old day_of_week, then a rename heals it instead of failing', () => {
+    const stale = { ...weekly, frequency: 'daily' };
+    const result = patch(stale, { name: 'Daily invoices' });
+    expect(result.fields).toMatchObject({ name: 'Daily invoices', frequency: 'daily' });
+    expect(result.fields).not.toHaveProperty('day_of_week');
+  });
+
+  it('when the change names an unknown field or an invalid value, then the errors name them', () => {
+    expect(patch(weekly, { next_run: '2026-01-01T00:00:00Z', time_of_day: '7am' }).issues).toEqual(
+      expect.arrayContaining(['next_run', 'time_of_day']),
+    );
   });
 });
 

@@ -65,7 +65,7 @@ describe('a job that fails', () => {
     });
   });
 
-  it('when a scheduled job ends, then its schedule records the status the job ended with', async () => {
+  it('when a scheduled job ends, then its schedule records the job and the status it ended with', async () => {
     const stores = memoryJobs(documents);
     const completed = await scheduledJob(stores);
     await runJobSteps(stores.service, completed.ref);
@@ -74,8 +74,8 @@ describe('a job that fails', () => {
     await stores.service.markFailed(failed.ref, 'The source is unavailable');
 
     expect(stores.scheduleRuns.runs).toEqual([
-      { scheduleId: 'weekly', status: 'completed' },
-      { scheduleId: 'weekly', status: 'failed' },
+      { scheduleId: 'weekly', jobId: completed.ref.job_id, status: 'completed' },
+      { scheduleId: 'weekly', jobId: failed.ref.job_id, status: 'failed' },
     ]);
   });
 });

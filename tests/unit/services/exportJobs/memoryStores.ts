@@ -186,12 +186,17 @@ export class MemoryFiles implements JobFileStore {
 
 /** What the schedule was told about each run, and a way to make telling it fail. */
 export class RecordedRuns implements ScheduleRuns {
-  readonly runs: { scheduleId: string; status: string }[] = [];
+  readonly runs: { scheduleId: string; jobId: string; status: string }[] = [];
   failing = false;
 
-  recordRun(_ownerEmail: string, scheduleId: string, status: 'completed' | 'failed'): Promise<void> {
+  recordRun(
+    _ownerEmail: string,
+    scheduleId: string,
+    jobId: string,
+    status: 'completed' | 'failed',
+  ): Promise<void> {
     if (this.failing) return Promise.reject(new Error('the schedules container is unavailable'));
-    this.runs.push({ scheduleId, status });
+    this.runs.push({ scheduleId, jobId, status });
     return Promise.resolve();
   }
 }
