@@ -41,8 +41,9 @@ export const produceDeliverable = registerActivity(
   activities.produceDeliverable,
   workflowDimensions,
   async (app, start: WorkflowStart) => {
-    await app.exportStages.produceDeliverable(start);
-    return { stage_3_id: stageId(start.export_workflow_id, 3) };
+    const { ai } = await app.exportStages.produceDeliverable(start);
+    // `ai` (model, time, tokens) is for the activity's log line; the orchestration reads the id.
+    return { stage_3_id: stageId(start.export_workflow_id, 3), ...(ai ? { ai } : {}) };
   },
 );
 export const markWorkflowExpired = registerActivity(
@@ -52,7 +53,7 @@ export const markWorkflowExpired = registerActivity(
 );
 export const markWorkflowFailed = registerActivity(
   activities.markFailed,
-  (input: WithStart) => workflowDimensions(input.start),
+  (input: WithStart & { code?: string }) => ({ ...workflowDimensions(input.start), error_code: input.code }),
   (app, input: WithStart & { message: string; code?: string }) =>
     app.exportStages.markFailed(input.start, input.message, input.code),
 );
@@ -104,9 +105,11 @@ export function* exportWorkflowOrchestrator(
     context.df.setCustomStatus({ stage: 2, status: 'awaiting_final_processing' });
     const { edits_id } = submitted;
     yield* outcomeOf(recordUserModifications({ start, edits_id }).withRetry(retry));
-    const stage3 = yield* outcomeOf<{ stage_3_id: string }>(produceDeliverable(start).withRetry(retry));
+    const { stage_3_id } = yield* outcomeOf<{ stage_3_id: string }>(
+      produceDeliverable(start).withRetry(retry),
+    );
     context.df.setCustomStatus({ stage: 3, status: 'completed' });
-    return { status: 'completed', ...stage3 };
+    return { status: 'completed', stage_3_id };
   } catch (error) {
     const message = failureReason(error);
     const code = error instanceof PermanentActivityError ? error.code : undefined;

@@ -31,6 +31,14 @@ param chatDeploymentSku string = 'GlobalStandard'
 @description('Deployment capacity in thousands of tokens per minute.')
 param chatDeploymentCapacity int = 30
 
+@description('Origins a browser may call the API from, e.g. [\'https://app.contoso.com\']: the Function App\'s CORS. Empty: none.')
+param allowedOrigins array = []
+@description('Whether those cross-origin calls may carry credentials (Access-Control-Allow-Credentials). Not with a "*" origin.')
+param corsSupportCredentials bool = false
+
+@description('Resource id of an existing action group the alerts notify (e-mail, SMS, webhook...). Empty: alerts fire in the portal only.')
+param actionGroupId string = ''
+
 param durableTaskHub string = 'exportrail'
 @description('NCRONTAB (with seconds) of the scheduledExports timer.')
 param scheduledExportsCron string = '0 */5 * * * *'
@@ -42,6 +50,12 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+// Names known before deployment, passed to rbac.bicep as such (not as module outputs), so what-if
+// can predict the role assignments instead of short-circuiting on runtime values.
+var cosmosAccountName = '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+var documentIntelligenceName = '${abbrs.cognitiveServicesFormRecognizer}${resourceToken}'
+var openAiName = '${abbrs.cognitiveServicesAccounts}oai-${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var blobServiceUri = 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
 // Flex Consumption pulls the app package from this container with the app's identity.
 var deploymentContainerName = 'app-package'
@@ -54,7 +68,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   tags: tags
 }
 
-module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {
@@ -64,76 +78,25 @@ module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1
   }
 }
 
-module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
-  name: 'plan'
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
   scope: rg
   params: {
-    name: '${abbrs.webServerFarms}${resourceToken}'
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
-    sku: { name: 'FC1', tier: 'FlexConsumption' }
-    reserved: true // Linux
   }
 }
 
-module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
-  name: 'logAnalytics'
-  scope: rg
-  params: {
-    name: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    location: location
-    tags: tags
-    dataRetention: 30
-  }
-}
-
-module appInsights 'br/public:avm/res/insights/component:0.6.0' = {
-  name: 'appInsights'
-  scope: rg
-  params: {
-    name: '${abbrs.insightsComponents}${resourceToken}'
-    location: location
-    tags: tags
-    workspaceResourceId: logAnalytics.outputs.resourceId
-    disableLocalAuth: true // telemetry is accepted only with an Entra token (Monitoring Metrics Publisher)
-  }
-}
-
-module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+module storage 'app/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
     name: storageAccountName
     location: location
     tags: tags
-    skuName: 'Standard_LRS'
-    allowSharedKeyAccess: false // no account keys, no account SAS: Entra only
-    defaultToOAuthAuthentication: true
-    allowBlobPublicAccess: false
-    minimumTlsVersion: 'TLS1_2'
-    dnsEndpointType: 'Standard'
-    publicNetworkAccess: 'Enabled'
-    networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }
-    blobServices: {
-      containers: [
-        { name: deploymentContainerName }
-        { name: 'documents' }
-        { name: 'exports' }
-        { name: 'scheduled-exports' }
-      ]
-    }
-    // Safety net behind the housekeeping timer: deliverables and job files never outlive the 30-day promise.
-    managementPolicyRules: [
-      {
-        name: 'expire-exports'
-        enabled: true
-        type: 'Lifecycle'
-        definition: {
-          filters: { blobTypes: ['blockBlob'], prefixMatch: ['exports/'] }
-          actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } }
-        }
-      }
-    ]
+    containerNames: [deploymentContainerName, 'documents', 'exports', 'scheduled-exports']
   }
 }
 
@@ -141,7 +104,7 @@ module cosmos 'app/cosmos.bicep' = {
   name: 'cosmos'
   scope: rg
   params: {
-    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    name: cosmosAccountName
     location: location
     tags: tags
     databaseName: cosmosDatabaseName
@@ -152,8 +115,8 @@ module ai 'app/ai.bicep' = {
   name: 'ai'
   scope: rg
   params: {
-    documentIntelligenceName: '${abbrs.cognitiveServicesFormRecognizer}${resourceToken}'
-    openAiName: '${abbrs.cognitiveServicesAccounts}oai-${resourceToken}'
+    documentIntelligenceName: documentIntelligenceName
+    openAiName: openAiName
     location: location
     openAiLocation: empty(openAiLocation) ? location : openAiLocation
     tags: tags
@@ -171,13 +134,15 @@ module api 'app/api.bicep' = {
     name: functionAppName
     location: location
     tags: tags
-    planId: plan.outputs.resourceId
+    planName: '${abbrs.webServerFarms}${resourceToken}'
     identityId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
-    applicationInsightsConnectionString: appInsights.outputs.connectionString
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
     authClientId: authClientId
+    allowedOrigins: allowedOrigins
+    corsSupportCredentials: corsSupportCredentials
     appSettings: {
       STORAGE__blobServiceUri: blobServiceUri
       STORAGE__clientId: identity.outputs.clientId
@@ -191,22 +156,46 @@ module api 'app/api.bicep' = {
       DURABLE_TASK_HUB: durableTaskHub
       SCHEDULED_EXPORTS_CRON: scheduledExportsCron
       HOUSEKEEPING_CRON: housekeepingCron
+      // Limits, at the code's defaults (shared/config.ts): here so operators see and change them
+      // among the app settings. tests/unit/infra/settings.test.ts keeps them equal to the defaults.
+      EXPORT_WAIT_LIMIT_MS: '20000'
+      MAX_UPLOAD_BYTES: '26214400'
+      UPLOAD_PARSE_DEADLINE_MS: '10000'
+      UPLOAD_PARSE_MEMORY_MB: '256'
+      UPLOAD_MAX_INFLATED_BYTES: '67108864'
+      UPLOAD_PARSE_WORKERS: '2'
+      INSTANCE_RETENTION_DAYS: '30'
+      JOB_FILE_RETENTION_DAYS: '7'
     }
+  }
+}
+
+module operations 'app/operations.bicep' = {
+  name: 'operations'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: applicationInsightsName
+    healthUrl: '${api.outputs.uri}/api/v1/health'
+    actionGroupId: actionGroupId
   }
 }
 
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
+  // The resources are named, not referenced, in the parameters: wait for them explicitly.
+  dependsOn: [storage, cosmos, ai, monitoring]
   params: {
     identityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
     userPrincipalType: principalType
-    storageAccountName: storage.outputs.name
-    cosmosAccountName: cosmos.outputs.name
-    documentIntelligenceName: ai.outputs.documentIntelligenceName
-    openAiName: ai.outputs.openAiName
-    applicationInsightsName: appInsights.outputs.name
+    storageAccountName: storageAccountName
+    cosmosAccountName: cosmosAccountName
+    documentIntelligenceName: documentIntelligenceName
+    openAiName: openAiName
+    applicationInsightsName: applicationInsightsName
   }
 }
 
@@ -229,7 +218,7 @@ output AZURE_OPENAI_ENDPOINT string = ai.outputs.openAiEndpoint
 output AZURE_OPENAI_DEPLOYMENT string = ai.outputs.chatDeploymentName
 output AZURE_OPENAI_API_VERSION string = openAiApiVersion
 output DOCUMENT_INTELLIGENCE_ENDPOINT string = ai.outputs.documentIntelligenceEndpoint
-output APPLICATIONINSIGHTS_CONNECTION_STRING string = appInsights.outputs.connectionString
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
 output DURABLE_TASK_HUB string = durableTaskHub
 output SCHEDULED_EXPORTS_CRON string = scheduledExportsCron
 output HOUSEKEEPING_CRON string = housekeepingCron

@@ -3,7 +3,7 @@
 param name string
 param location string = resourceGroup().location
 param tags object = {}
-param planId string
+param planName string
 param identityId string
 param identityClientId string
 param storageAccountName string
@@ -18,6 +18,12 @@ param authClientId string = ''
 
 @description('Paths served without a principal (EasyAuth excludedPaths).')
 param publicPaths array = ['/api/v1/health']
+
+@description('Origins a browser may call the API from (siteConfig.cors), e.g. the web app\'s. Empty: no cross-origin calls.')
+param allowedOrigins array = []
+
+@description('Whether cross-origin calls may carry credentials (cookies, Authorization): Access-Control-Allow-Credentials. Not with a "*" origin.')
+param corsSupportCredentials bool = false
 
 param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 100
@@ -35,6 +41,16 @@ var settings = union(appSettings, {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 })
 
+// Flex Consumption: Linux, per-execution billing, scale to zero.
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true } // Linux
+}
+
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
@@ -45,11 +61,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     userAssignedIdentities: { '${identityId}': {} }
   }
   properties: {
-    serverFarmId: planId
+    serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // App Service answers preflights and adds the CORS headers for these origins before the code runs.
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: corsSupportCredentials }
       appSettings: [for s in items(settings): { name: s.key, value: s.value }]
     }
     functionAppConfig: {

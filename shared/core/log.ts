@@ -10,8 +10,10 @@ export interface LogTarget {
 }
 
 /**
- * One structured log line. Application Insights indexes the JSON properties as custom
- * dimensions (`export_workflow_id`, `job_id`, `owner` — hashed, never the email itself).
+ * One structured log line: a JSON object `{event, ...dimensions}` (`export_workflow_id`, `job_id`,
+ * `owner` — hashed, never the email itself). The Functions host records it as the `message` of a
+ * trace in Application Insights; the operations workbook and alerts (infra/app/operations/) read
+ * it with `parse_json(message)`, so a dimension they query must be logged here under that name.
  */
 export function logEvent(
   target: LogTarget,

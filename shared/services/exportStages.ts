@@ -3,6 +3,7 @@ import { detectChanges } from '../domain/changes';
 import {
   deliverableFileName,
   editingSeconds,
+  type AiMetadata,
   stageId,
   type DeliverableInfo,
   type Owner,
@@ -19,9 +20,19 @@ import { renderDeliverable } from './deliverable';
 import type { DocumentRecord } from './documents';
 import type { ExportTrackingStore } from './exportTracking';
 
-export interface Stage1Outcome {
+/** The AI run a stage made this time (model, time, tokens), for its activity's log line. */
+interface AiRunLogged {
+  /** Absent when the stage was recorded already: no AI call was made, no tokens spent. */
+  ai?: AiMetadata;
+}
+
+export interface Stage1Outcome extends AiRunLogged {
   stage_1_id: string;
   completed_at: string;
+}
+
+export interface Stage3Outcome extends AiRunLogged {
+  deliverable: DeliverableInfo;
 }
 
 /** Where deliverables are written. */
@@ -104,7 +115,7 @@ export class ExportStagesService {
     };
     await this.tracking.save(stage1);
     await this.headerAwaitsReview(start);
-    return { stage_1_id: stage1.id, completed_at: now };
+    return { stage_1_id: stage1.id, completed_at: now, ai: run.metadata };
   }
 
   /** The header (written before the orchestration started) moves on from `pending`, never back. */
@@ -167,7 +178,7 @@ export class ExportStagesService {
   }
 
   /** Stage 3: the final AI summary, the file in the chosen format, stored and recorded. */
-  async produceDeliverable(start: WorkflowStart): Promise<DeliverableInfo> {
+  async produceDeliverable(start: WorkflowStart): Promise<Stage3Outcome> {
     const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 3);
     if (existing) {
       await this.updateHeader(start.owner, start.export_workflow_id, {
@@ -176,7 +187,7 @@ export class ExportStagesService {
         completed_at: existing.timestamp,
         deliverable: existing.deliverable,
       });
-      return existing.deliverable;
+      return { deliverable: existing.deliverable };
     }
     const stage1 = await this.requireStage1(start);
     const stage2 = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
@@ -259,7 +270,7 @@ export class ExportStagesService {
       completed_at: now,
       deliverable,
     });
-    return deliverable;
+    return { deliverable, ai: final.metadata };
   }
 
   /** The 30-day review window passed without the user's edits. */

@@ -39,6 +39,9 @@ export interface ScheduleRuns {
 export interface FinalizeOutcome {
   status: JobStatus;
   rows: number | undefined;
+  /** Records exported, and how long the job ran from its start to its completion (the log's throughput). */
+  records: number;
+  duration_ms: number | undefined;
   /** Whether the schedule recorded the run; `undefined` for a job of no schedule. */
   schedule_recorded: boolean | undefined;
 }
@@ -109,7 +112,16 @@ export class JobActivities {
   /** Writes the file, then records the run on the job's schedule, if it has one. */
   async finalize(ref: JobRef): Promise<FinalizeOutcome> {
     const job = await this.completeFile(ref);
-    return { status: job.status, rows: job.file?.rows, schedule_recorded: await this.recordOnSchedule(job) };
+    return {
+      status: job.status,
+      rows: job.file?.rows,
+      records: job.processed_records,
+      duration_ms:
+        job.started_at && job.completed_at
+          ? Date.parse(job.completed_at) - Date.parse(job.started_at)
+          : undefined,
+      schedule_recorded: await this.recordOnSchedule(job),
+    };
   }
 
   /** Records the failure on the job (if still in progress), then the run on its schedule as the job ended. */
