@@ -166,6 +166,8 @@ module api 'app/api.bicep' = {
       UPLOAD_PARSE_WORKERS: '2'
       INSTANCE_RETENTION_DAYS: '30'
       JOB_FILE_RETENTION_DAYS: '7'
+      REVIEW_WINDOW_SECONDS: '2592000'
+      BULK_BATCHES_PER_GENERATION: '50'
     }
   }
 }

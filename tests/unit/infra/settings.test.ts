@@ -23,6 +23,13 @@ const exceptions = {
     AZURE_OPENAI_API_KEY: 'keys are disabled in Azure (disableLocalAuth): the identity is used',
     DOCUMENT_INTELLIGENCE_API_KEY: 'keys are disabled in Azure (disableLocalAuth): the identity is used',
     PORT: "the local host's port",
+    AzureWebJobsStorage:
+      'the engine bridge locally; in Azure the Functions host uses AzureWebJobsStorage__* with the identity',
+    DURABLE_ENGINE: 'which engine the local host runs; Azure always runs the Durable extension',
+    DURABLE_MAX_TIMER_INTERVAL_SECONDS:
+      "the Durable extension's own limit in Azure (6 days); the default is that limit",
+    DURABLE_LONG_TIMER_INTERVAL_SECONDS:
+      "the Durable extension's own segment length in Azure (3 days); the default is that length",
   },
   /** Read by the code, but not in local.settings.sample.json. */
   notInLocalSample: {
@@ -48,7 +55,6 @@ const exceptions = {
   },
   /** Not read by our code: Core Tools (`func start`) reads them from local.settings.json. */
   platformLocal: {
-    AzureWebJobsStorage: "the Functions host's storage: Azurite",
     FUNCTIONS_WORKER_RUNTIME: 'Core Tools picks the Node worker from it',
   },
 } as const;
