@@ -44,6 +44,9 @@ export const uploadParsingDefaults: UploadParsingSettings = Object.freeze({
   workers: 2,
 });
 
+/** A bulk job batch's byte budget when no setting changes it (README, "Settings"). */
+export const jobBatchDefaults = Object.freeze({ maxBytes: 8 * 1024 * 1024 });
+
 const settingsSchema = z
   .object({
     STORAGE: optionalText,
@@ -75,6 +78,8 @@ const settingsSchema = z
     UPLOAD_PARSE_WORKERS: boundedInt(uploadParsingDefaults.workers, 1, 16),
     INSTANCE_RETENTION_DAYS: positiveInt(30),
     JOB_FILE_RETENTION_DAYS: positiveInt(7),
+    // A batch holds its records and their staged text at once: this bounds a batch's memory.
+    JOB_BATCH_MAX_BYTES: boundedInt(jobBatchDefaults.maxBytes, 1024 * 1024, 256 * 1024 * 1024),
   })
   .superRefine((s, ctx) => {
     if (!s.STORAGE && !s.STORAGE__blobServiceUri) {
@@ -127,6 +132,8 @@ export interface AppConfig {
     readonly uploadParsing: UploadParsingSettings;
     readonly instanceRetentionDays: number;
     readonly jobFileRetentionDays: number;
+    /** Most bytes of records (as JSON) one bulk job batch reads, whatever its `batch_size`. */
+    readonly jobBatchMaxBytes: number;
   };
 }
 
@@ -198,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       }),
       instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
       jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
+      jobBatchMaxBytes: s.JOB_BATCH_MAX_BYTES,
     },
   });
 }

@@ -235,6 +235,7 @@ async function runPipeline(baseUrl: string, mode: 'ours' | 'cosmos', format: str
         files: services.blob,
         retentionDays: { api: 1, schedule: 1 },
         scheduleRuns: services.schedules,
+        batchMaxBytes: services.config.limits.jobBatchMaxBytes,
       }),
     });
   } else {

@@ -1,4 +1,4 @@
-import type { JobRecord } from '../domain/jobs';
+import { reconciliationOf, type JobRecord } from '../domain/jobs';
 import type { ScheduleRecord } from '../services/schedules';
 
 export function jobLinks(jobId: string) {
@@ -35,7 +35,10 @@ export function jobView(job: JobRecord) {
     updated_at: job.updated_at,
     completed_at: job.completed_at,
     error_message: job.error_message,
+    error_code: job.error_code,
     error_id: job.error_id,
+    warnings: job.warnings,
+    reconciliation: reconciliationOf(job),
     file: job.file
       ? {
           file_name: job.file.file_name,

@@ -16,7 +16,7 @@ export interface InferOptions {
   lineItems?: string | false;
 }
 
-function findLineItemsPath(
+export function findLineItemsPath(
   value: Readonly<Record<string, unknown>>,
   prefix: string[],
   depth: number,
@@ -94,7 +94,7 @@ export function discoverColumns(sample: readonly ExportRecord[], options: InferO
     : { columns: [...columns.values()], lineItemsPath };
 }
 
-function kindOf(value: unknown): ColumnType | undefined {
+export function kindOf(value: unknown): ColumnType | undefined {
   switch (typeof value) {
     case 'string':
       return value === '' ? undefined : looksLikeIsoDate(value) ? 'date' : 'string';
@@ -112,7 +112,7 @@ function kindOf(value: unknown): ColumnType | undefined {
   }
 }
 
-function mergeKinds(kinds: ReadonlySet<ColumnType>): ColumnType {
+export function mergeKinds(kinds: ReadonlySet<ColumnType>): ColumnType {
   if (kinds.size === 0) return 'string';
   if (kinds.size === 1) return kinds.values().next().value ?? 'string';
   return 'mixed';
