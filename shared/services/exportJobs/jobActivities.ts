@@ -216,7 +216,12 @@ export class JobActivities {
       throw conflict(`Export job ${job.job_id} is ${latest.status}.`);
     }
     // Never completed unless the file holds every record read, each as at least one row.
-    assertReconciled(latest, written);
+    try {
+      assertReconciled(latest, written);
+    } catch (error) {
+      await this.files.withdraw(latest);
+      throw error;
+    }
     const now = new Date();
     const counted = {
       ...latest,

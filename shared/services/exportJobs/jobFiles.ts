@@ -207,6 +207,11 @@ export class JobFiles {
     await this.store.discard('exports', stagingPath(job));
   }
 
+  /** Deletes a file written for a job that is not to be completed (its counts disagree); its staging stays. */
+  async withdraw(job: JobRecord): Promise<void> {
+    await this.store.delete(job.target.container, job.target.path);
+  }
+
   /** Deletes a completed job's file. */
   async delete(job: JobRecord): Promise<void> {
     if (job.file) await this.store.delete(job.target.container, job.file.blob_path);
@@ -274,7 +279,7 @@ export class JobFiles {
     const result = writer.result();
     const counted = counts.rows_by_type.reduce((a, b) => a + b, 0);
     if (result.rows !== counted || result.records !== counts.records_by_type.reduce((a, b) => a + b, 0)) {
-      await this.store.delete(target.container, target.path);
+      await this.withdraw(job);
       throw new AppError(
         'records_mismatch',
         `Export job ${job.job_id} was not completed: the file writer wrote ${result.records} records as ${result.rows} rows; ${counted} rows were expected.`,
