@@ -26,6 +26,9 @@ export function jobView(job: JobRecord) {
     current_batch: job.current_batch,
     total_batches: job.total_batches,
     processed_records: job.processed_records,
+    ...(job.scanned_records !== undefined && job.status === 'running'
+      ? { scanned_records: job.scanned_records }
+      : {}),
     ...(job.finalized_records !== undefined && job.status === 'running'
       ? { finalized_records: job.finalized_records }
       : {}),

@@ -46,6 +46,8 @@ export interface JobRecord extends JobProgress {
   expires_at: string | null;
   /** Records written into the final file so far, while a two-pass format (XLSX, PDF) is finalized. */
   finalized_records?: number;
+  /** Records read so far to find every column, before that final pass of CSV, XLSX or PDF writes. */
+  scanned_records?: number;
   [field: string]: unknown;
 }
 

@@ -202,13 +202,9 @@ export class JobActivities {
     if (job.status !== 'running') throw conflict(`Export job ${job.job_id} is ${job.status}.`);
     // A single pass (XLSX, PDF) saves how far it is now and then, each save over the one before.
     let current = job;
-    const written = await this.files.assemble(
-      job,
-      fileMetadata(job, new Date()),
-      async (finalized_records) => {
-        current = await this.jobs.save({ ...current, finalized_records });
-      },
-    );
+    const written = await this.files.assemble(job, fileMetadata(job, new Date()), async (step, records) => {
+      current = await this.jobs.save({ ...current, [step]: records });
+    });
     const latest = await this.jobs.load(ref);
     // A cancel that landed while the file was being written wins: the file is discarded.
     if (latest.status !== 'running') {

@@ -113,6 +113,12 @@ async function sha256Of(chunks: AsyncIterable<Uint8Array>): Promise<{ sha256: st
   return { sha256: hash.digest('hex'), size };
 }
 
+/** How far finalizing is: records read to find the columns, then records written into the file. */
+export type FinalizeProgress = (
+  step: 'scanned_records' | 'finalized_records',
+  records: number,
+) => Promise<void>;
+
 /** Calls `report` with the count of records passed so far, at most once per interval. */
 async function* reportingProgress(
   batches: AsyncIterable<Record<string, unknown>[]>,
@@ -182,13 +188,13 @@ export class JobFiles {
   }
 
   /**
-   * Makes the job's file from its staged blocks. A single pass can take a while:
-   * `reportProgress` hears how many records it has written every few seconds.
+   * Makes the job's file from its staged blocks. The passes over staged records can take a
+   * while: `reportProgress` hears how far each is every few seconds.
    */
   assemble(
     job: JobRecord,
     metadata: Record<string, unknown> | undefined,
-    reportProgress: (recordsWritten: number) => Promise<void>,
+    reportProgress: FinalizeProgress,
   ): Promise<WrittenFile> {
     const { format } = job.request;
     return isPartedFormat(format)
@@ -247,28 +253,33 @@ export class JobFiles {
   private async writeInOnePass(
     job: JobRecord,
     metadata: Record<string, unknown> | undefined,
-    reportProgress: (recordsWritten: number) => Promise<void>,
+    reportProgress: FinalizeProgress,
   ): Promise<WrittenFile> {
     const { request, target } = job;
     const staging = stagingPath(job);
     await this.store.commitBlocks('exports', staging, bodyBlockIds(job.checkpoint), 'application/x-ndjson');
     const staged = async () => stagedRecords((await this.store.get('exports', staging)).stream);
-    const columns = await columnsOf(await staged());
+    const columns = await columnsOf(
+      reportingProgress(await staged(), (n) => reportProgress('scanned_records', n)),
+    );
     const counts = {
       records_by_type: request.data_types.map(() => 0),
       rows_by_type: request.data_types.map(() => 0),
     };
     const records = countingRows(await staged(), request.data_types, columns.union, counts);
     const writer = untilResult(
-      writeExport(reportingProgress(records, reportProgress), {
-        format: request.format,
-        columns: columns.model,
-        compression: request.compression,
-        includeMetadata: metadata,
-        ...(request.format === 'pdf'
-          ? { report: { title: `Export ${job.job_id}`, metadata: metadata ?? {}, tableTitle: 'Records' } }
-          : {}),
-      }),
+      writeExport(
+        reportingProgress(records, (n) => reportProgress('finalized_records', n)),
+        {
+          format: request.format,
+          columns: columns.model,
+          compression: request.compression,
+          includeMetadata: metadata,
+          ...(request.format === 'pdf'
+            ? { report: { title: `Export ${job.job_id}`, metadata: metadata ?? {}, tableTitle: 'Records' } }
+            : {}),
+        },
+      ),
     );
     await this.store.putStream(
       target.container,
