@@ -1,19 +1,21 @@
+import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import type { DataType } from './jobRequestSchema';
+import { dataTypes, type DataType } from './jobRequestSchema';
 
 /**
  * What a job tells its user it could not write exactly as given, and whether its file holds
  * every record it read. Warnings come from the file writers (and the column union), one entry per
  * code whatever their number, so a million cut cells cost one entry.
  */
-export interface JobWarning {
-  code: string;
+export const jobWarningSchema = z.strictObject({
+  code: z.string(),
   /** The first occurrence's message. */
-  message: string;
-  count: number;
+  message: z.string(),
+  count: z.number().int().positive(),
   /** The id of the first record concerned, where the writer can tell; `null` otherwise. */
-  first_record: string | null;
-}
+  first_record: z.string().nullable(),
+});
+export type JobWarning = z.infer<typeof jobWarningSchema>;
 
 /** A warning as the writers (or the job itself) report one. */
 export interface IncomingWarning {
@@ -24,7 +26,14 @@ export interface IncomingWarning {
 }
 
 /** Per data type: records the job read from the store, and rows its file holds for them. */
-export type Reconciliation = Partial<Record<DataType, { records_matched: number; rows_written: number }>>;
+export const reconciliationSchema = z.partialRecord(
+  z.enum(dataTypes),
+  z.strictObject({
+    records_matched: z.number().int().nonnegative(),
+    rows_written: z.number().int().nonnegative(),
+  }),
+);
+export type Reconciliation = z.infer<typeof reconciliationSchema>;
 
 /** `existing` with `incoming` added: counts summed by code, the first message and record kept. */
 export function withWarnings(

@@ -130,7 +130,7 @@ describe('every field of every record', () => {
           expect(done.file?.rows).toBe(all.length);
         }
       }),
-      { numRuns: 6 },
+      { numRuns: 4 },
     );
   }, 120_000);
 });

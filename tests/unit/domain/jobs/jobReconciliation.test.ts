@@ -1,4 +1,10 @@
-import { assertReconciled, reconciliationOf, withWarnings } from '../../../../shared/domain/jobs';
+import {
+  assertReconciled,
+  jobWarningSchema,
+  reconciliationOf,
+  reconciliationSchema,
+  withWarnings,
+} from '../../../../shared/domain/jobs';
 import { jobRecord, jobRequest, thrownBy } from './jobBuilders';
 
 describe('withWarnings', () => {
@@ -17,6 +23,7 @@ describe('withWarnings', () => {
       { code: 'formula_neutralised', message: 'A formula', count: 1, first_record: null },
     ]);
     expect(first[0]?.count).toBe(2);
+    expect(both.map((w) => jobWarningSchema.parse(w))).toEqual(both);
   });
 });
 
@@ -38,6 +45,7 @@ describe('reconciliation', () => {
       documents: { records_matched: 120, rows_written: 0 },
       export_tracking: { records_matched: 4, rows_written: 0 },
     });
+    expect(reconciliationSchema.safeParse(reconciliationOf(job)).success).toBe(true);
   });
 
   it('when the file holds every record read, some as several rows, then the counts agree', () => {
