@@ -11,6 +11,7 @@ import { startHarness, type DurableHarness } from '../durable/harness';
  * record with the same text, and the job's counts say so. Runs the real orchestration and
  * activities on the emulators. The generated records follow 250 plain ones, in batches of 50, so
  * their fields first appear batches after the first and past any sample a writer reads ahead.
+ * About 16 s on an idle machine; the timeout leaves room for a loaded one.
  */
 const plainRecords = 250;
 let harness: DurableHarness;
@@ -132,5 +133,5 @@ describe('every field of every record', () => {
       }),
       { numRuns: 4 },
     );
-  }, 120_000);
+  }, 240_000);
 });
