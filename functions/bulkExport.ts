@@ -3,7 +3,7 @@ import type { OrchestrationContext } from 'durable-functions';
 import { registerActivity } from '../shared/app/activities';
 import { appConfig } from '../shared/config';
 import { hashOwner } from '../shared/core/log';
-import { failureReason, outcomeOf } from '../shared/workflows/activityOutcome';
+import { PermanentActivityError, failureReason, outcomeOf } from '../shared/workflows/activityOutcome';
 import { bulkExport, type BatchOutcome, type JobRef } from '../shared/workflows/bulkExportDefinition';
 
 /**
@@ -28,7 +28,8 @@ export const finalizeJob = registerActivity(activities.finalize, jobDimensions, 
 export const markJobFailed = registerActivity(
   activities.markFailed,
   (input: { ref: JobRef }) => jobDimensions(input.ref),
-  (app, input: { ref: JobRef; message: string }) => app.exportJobs.markFailed(input.ref, input.message),
+  (app, input: { ref: JobRef; message: string; code?: string }) =>
+    app.exportJobs.markFailed(input.ref, { message: input.message, code: input.code }),
 );
 
 export function* bulkExportOrchestrator(context: OrchestrationContext): Generator<df.Task, unknown, unknown> {
@@ -52,7 +53,9 @@ export function* bulkExportOrchestrator(context: OrchestrationContext): Generato
     return { status: 'completed' };
   } catch (error) {
     const message = failureReason(error);
-    yield markJobFailed({ ref, message }).withRetry(retry);
+    // A permanent fault keeps its code (`records_mismatch`, `invalid_request`); others are `job_failed`.
+    const code = error instanceof PermanentActivityError ? { code: error.code } : {};
+    yield markJobFailed({ ref, message, ...code }).withRetry(retry);
     throw error;
   }
 }

@@ -106,6 +106,9 @@ export function loadDurableTimerSettings(env: NodeJS.ProcessEnv): DurableTimerSe
   });
 }
 
+/** A bulk job batch's byte budget when no setting changes it (README, "Settings"). */
+export const jobBatchDefaults = Object.freeze({ maxBytes: 8 * 1024 * 1024 });
+
 const settingsSchema = z
   .object({
     STORAGE: optionalText,
@@ -139,6 +142,8 @@ const settingsSchema = z
     BULK_BATCHES_PER_GENERATION: boundedInt(50, 1, 500),
     INSTANCE_RETENTION_DAYS: positiveInt(30),
     JOB_FILE_RETENTION_DAYS: positiveInt(7),
+    // A batch holds its records and their staged text at once: this bounds a batch's memory.
+    JOB_BATCH_MAX_BYTES: boundedInt(jobBatchDefaults.maxBytes, 1024 * 1024, 256 * 1024 * 1024),
   })
   .superRefine((s, ctx) => {
     if (!s.STORAGE && !s.STORAGE__blobServiceUri) {
@@ -195,6 +200,8 @@ export interface AppConfig {
     readonly jobFileRetentionDays: number;
     /** Batches a bulk export orchestration runs before it continues as new (bounded history). */
     readonly batchesPerGeneration: number;
+    /** Most bytes of records (as JSON) one bulk job batch reads, whatever its `batch_size`. */
+    readonly jobBatchMaxBytes: number;
   };
 }
 
@@ -272,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       instanceRetentionDays: s.INSTANCE_RETENTION_DAYS,
       jobFileRetentionDays: s.JOB_FILE_RETENTION_DAYS,
       batchesPerGeneration: s.BULK_BATCHES_PER_GENERATION,
+      jobBatchMaxBytes: s.JOB_BATCH_MAX_BYTES,
     },
   });
 }

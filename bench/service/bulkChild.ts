@@ -113,11 +113,12 @@ async function runJob(baseUrl: string, format: string, records: number): Promise
     const job = (await polled.json()) as {
       status: string;
       processed_records: number;
+      scanned_records?: number;
       finalized_records?: number;
       error_message: string | null;
     };
     const now = performance.now();
-    const progress = job.processed_records + (job.finalized_records ?? 0);
+    const progress = job.processed_records + (job.scanned_records ?? 0) + (job.finalized_records ?? 0);
     if (progress !== lastProgress || job.status === 'completed') {
       maxGap = Math.max(maxGap, now - lastChange);
       lastChange = now;
@@ -242,6 +243,7 @@ async function runPipeline(baseUrl: string, mode: 'ours' | 'cosmos', format: str
         files: services.blob,
         retentionDays: { api: 1, schedule: 1 },
         scheduleRuns: services.schedules,
+        batchMaxBytes: services.config.limits.jobBatchMaxBytes,
       }),
     });
   } else {

@@ -69,6 +69,7 @@ export class AppServices {
         export_tracking: this.cosmos.container('export_tracking'),
       },
       files: this.blob,
+      batchMaxBytes: config.limits.jobBatchMaxBytes,
       retentionDays: {
         api: config.limits.jobFileRetentionDays,
         schedule: config.limits.instanceRetentionDays,

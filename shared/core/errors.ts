@@ -11,12 +11,14 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'already_submitted'
+  | 'job_busy'
   | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'ai_rejected'
   | 'unprocessable_document'
   | 'dependency_unavailable'
+  | 'records_mismatch'
   | 'internal_error';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -26,6 +28,9 @@ const statusByCode: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   already_submitted: 409,
+  // The job's orchestration has not ended yet (its failure is recorded before its instance is):
+  // the same request succeeds once it has, so it is a state conflict, never the engine's error.
+  job_busy: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -34,6 +39,8 @@ const statusByCode: Record<ErrorCode, number> = {
   ai_rejected: 422,
   unprocessable_document: 422,
   dependency_unavailable: 503,
+  // A job's file does not hold what its batches read: a fault of ours, never a completed job.
+  records_mismatch: 500,
   internal_error: 500,
 };
 
@@ -82,6 +89,7 @@ const permanentCodes = new Set<ErrorCode>([
   'payload_too_large',
   'ai_rejected',
   'unprocessable_document',
+  'records_mismatch',
 ]);
 
 export function isPermanent(error: unknown): error is AppError {

@@ -22,6 +22,8 @@ export type { ColumnModel, ColumnType, ExportColumn } from './columns/columnMode
 export { columnPath } from './columns/columnModel';
 export { MAX_FLATTEN_DEPTH, inferColumnModel } from './columns/inferColumns';
 export type { InferOptions } from './columns/inferColumns';
+export { ColumnUnion } from './columns/columnUnion';
+export type { RenamedColumn } from './columns/columnUnion';
 export type { ExportRecord, RecordInput } from './records/recordSource';
 export type { ExportWarning, ExportWarningCode } from './output/warnings';
 export type { ReportContent, ReportSection, ReportTable } from './pdf/reportContent';

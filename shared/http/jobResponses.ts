@@ -1,4 +1,4 @@
-import type { JobRecord } from '../domain/jobs';
+import { reconciliationOf, type JobRecord } from '../domain/jobs';
 import type { ScheduleRecord } from '../services/schedules';
 
 export function jobLinks(jobId: string) {
@@ -26,6 +26,9 @@ export function jobView(job: JobRecord) {
     current_batch: job.current_batch,
     total_batches: job.total_batches,
     processed_records: job.processed_records,
+    ...(job.scanned_records !== undefined && job.status === 'running'
+      ? { scanned_records: job.scanned_records }
+      : {}),
     ...(job.finalized_records !== undefined && job.status === 'running'
       ? { finalized_records: job.finalized_records }
       : {}),
@@ -35,7 +38,10 @@ export function jobView(job: JobRecord) {
     updated_at: job.updated_at,
     completed_at: job.completed_at,
     error_message: job.error_message,
+    error_code: job.error_code ?? null,
     error_id: job.error_id,
+    warnings: job.warnings ?? [],
+    reconciliation: reconciliationOf(job),
     file: job.file
       ? {
           file_name: job.file.file_name,

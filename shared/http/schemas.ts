@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { errorCodes } from '../core/errors';
 import { deliverableFormats, workflowStatuses } from '../domain/exportRecords';
-import { dataTypes, jobFormats, jobRequestSchema } from '../domain/jobs';
+import {
+  dataTypes,
+  jobFormats,
+  jobRequestSchema,
+  jobWarningSchema,
+  reconciliationSchema,
+} from '../domain/jobs';
 import { frequencies, scheduleExportSchema, scheduleTimingSchema } from '../domain/scheduleRules';
 import { aiSummarySchema } from '../domain/summary';
 import { templateCustomizationSchema, templateNames } from '../domain/templates';
@@ -341,6 +347,8 @@ export const jobResponse = z.strictObject({
   current_batch: z.number().int(),
   total_batches: z.number().int(),
   processed_records: z.number().int(),
+  /** While finalize's first pass looks for every column: records it has read. */
+  scanned_records: z.number().int().optional(),
   finalized_records: z.number().int().optional(),
   total_records: z.number().int(),
   created_at: timestamp,
@@ -348,7 +356,12 @@ export const jobResponse = z.strictObject({
   updated_at: timestamp,
   completed_at: nullableTimestamp,
   error_message: z.string().nullable(),
+  error_code: z.string().nullable(),
   error_id: z.string().nullable(),
+  /** What the file could not hold exactly as given, one entry per code. */
+  warnings: z.array(jobWarningSchema),
+  /** Per data type: records read, and rows the file holds for them. */
+  reconciliation: reconciliationSchema,
   file: z
     .strictObject({
       file_name: z.string(),

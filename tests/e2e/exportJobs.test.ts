@@ -58,6 +58,9 @@ describe('export jobs over HTTP', () => {
       processed_records: 25,
       total_records: 25,
       file: { file_name: expect.stringMatching(/\.csv$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      warnings: [],
+      reconciliation: { documents: { records_matched: 25, rows_written: 25 } },
+      error_code: null,
     });
     const file = await api.get(links.download);
     expect(file.status).toBe(200);
@@ -67,6 +70,24 @@ describe('export jobs over HTTP', () => {
     expect(list.items.map((j) => j.job_id)).toEqual([jobId]);
     expect((await api.post(`/api/v1/export-jobs/${jobId}/cancel`)).status).toBe(409);
     expect((await api.post(`/api/v1/export-jobs/${jobId}/resume`)).status).toBe(409);
+  });
+
+  it('when a value is longer than an Excel cell holds, then the job completes and its warnings say what was cut, and how often', async () => {
+    const api = apiClient(host.url, newUser('long'));
+    await api.post('/api/v1/docs', {
+      file_name: 'long.json',
+      document_type: 'contract',
+      extracted_data: { clause: 'x'.repeat(40_000), short: 'ok' },
+    });
+    const { job_id: jobId } = (
+      await api.post('/api/v1/export-jobs', { data_types: ['documents'], format: 'xlsx' })
+    ).json<{ job_id: string }>();
+    const job = await finished(api, jobId);
+    expect(job).toMatchObject({
+      status: 'completed',
+      reconciliation: { documents: { records_matched: 1, rows_written: 1 } },
+      warnings: [{ code: 'cell_truncated', count: 1, message: expect.any(String) }],
+    });
   });
 
   it('when the job file has expired, then housekeeping deletes it and download answers 410', async () => {

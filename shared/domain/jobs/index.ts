@@ -9,3 +9,4 @@ export * from './jobRecord';
 export * from './jobProgress';
 export * from './jobLifecycle';
 export * from './jobStaging';
+export * from './jobReconciliation';

@@ -1,5 +1,5 @@
 import { AppError, conflict } from '../../core/errors';
-import { mimeTypeFor, type ColumnModel } from '../../formats';
+import { mimeTypeFor } from '../../formats';
 import { planTotals, progressOfAll } from './jobProgress';
 import type { DataType } from './jobRequestSchema';
 import type { JobFile, JobRecord } from './jobRecord';
@@ -14,11 +14,10 @@ export function isInProgress(job: Pick<JobRecord, 'status'>): boolean {
   return job.status === 'pending' || job.status === 'running';
 }
 
-/** A counted job, ready for its first batch; tabular formats get the columns every part shares. */
+/** A counted job, ready for its first batch. */
 export function plannedJob<T extends JobRecord>(
   job: T,
   counts: Partial<Record<DataType, number>>,
-  columns: ColumnModel | undefined,
   now: Date,
 ): T {
   return {
@@ -26,7 +25,6 @@ export function plannedJob<T extends JobRecord>(
     status: 'running',
     planned: true,
     counts,
-    ...(columns ? { columns } : {}),
     ...planTotals(job.request, counts),
     started_at: job.started_at ?? now.toISOString(),
   };
@@ -57,13 +55,26 @@ export function completedJob<T extends JobRecord>(
   };
 }
 
+/** The code of a failure that has none of its own (an error retried to the end). */
+export const jobFailedCode = 'job_failed';
+
 /**
- * A failed job keeps its checkpoint (to resume) and says why, with an id to find the logs.
- * `undefined` when the job is not in progress: a finished or cancelled job keeps its state.
+ * A failed job keeps its checkpoint (to resume) and says why, with a code and an id to find the
+ * logs. `undefined` when the job is not in progress: a finished or cancelled job keeps its state.
  */
-export function failedJob<T extends JobRecord>(job: T, message: string, errorId: string): T | undefined {
+export function failedJob<T extends JobRecord>(
+  job: T,
+  failure: { message: string; code?: string },
+  errorId: string,
+): T | undefined {
   if (!isInProgress(job)) return undefined;
-  return { ...job, status: 'failed', error_message: message.slice(0, 2000), error_id: errorId };
+  return {
+    ...job,
+    status: 'failed',
+    error_message: failure.message.slice(0, 2000),
+    error_code: failure.code ?? jobFailedCode,
+    error_id: errorId,
+  };
 }
 
 /** A pending, running or failed job can be cancelled; a finished one cannot. */
@@ -80,7 +91,13 @@ export function cancelledJob<T extends JobRecord>(job: T, now: Date): T {
 export function resumedJob<T extends JobRecord>(job: T): T {
   if (job.status !== 'failed')
     throw conflict(`Export job ${job.job_id} is ${job.status}; only a failed job can be resumed.`);
-  return { ...job, status: job.planned ? 'running' : 'pending', error_message: null, error_id: null };
+  return {
+    ...job,
+    status: job.planned ? 'running' : 'pending',
+    error_message: null,
+    error_code: null,
+    error_id: null,
+  };
 }
 
 /** A job whose file can be downloaded now; an expired file is gone (410), a missing one not ready (409). */

@@ -12,6 +12,13 @@ export interface JobCheckpoint {
   rows_before: number;
   /** Batches written per data type, in `data_types` order: they name the staged blocks. */
   batches_done: number[];
+  /** Records read per data type, in `data_types` order: what the job matched (`records_matched`). */
+  records_by_type: number[];
+  /**
+   * File rows written per data type (`rows_written`): by each batch for JSON and NDJSON, by the
+   * final pass for the formats written in one (CSV, XLSX, PDF), which stage records until then.
+   */
+  rows_by_type: number[];
 }
 
 /** What a batch moves, always in one write, so the job record never says more or less than was staged. */
@@ -26,7 +33,14 @@ export interface JobProgress {
 
 /** What one batch found: nothing left of its data type, or records staged as the file's next block. */
 export type BatchResult =
-  { kind: 'exhausted' } | { kind: 'written'; records: number; rows: number; lastId: string };
+  | { kind: 'exhausted' }
+  | {
+      kind: 'written';
+      records: number;
+      /** File rows this batch wrote: none for a format written in one final pass. */
+      rows: number;
+      lastId: string;
+    };
 
 /** Azure commits at most 50,000 blocks into one blob; header and footer take two. */
 export const maxBlocksPerBlob = 49_000;
@@ -54,6 +68,8 @@ export function startingProgress(dataTypes: readonly DataType[]): JobProgress {
       records_before: 0,
       rows_before: 0,
       batches_done: dataTypes.map(() => 0),
+      records_by_type: dataTypes.map(() => 0),
+      rows_by_type: dataTypes.map(() => 0),
     },
     progress: progressOfAll(dataTypes, 0),
     current_batch: 0,
@@ -117,10 +133,16 @@ export function advanceCheckpoint(
     };
   }
 
+  if (job.current_batch >= maxBlocksPerBlob) {
+    throw invalidRequest(
+      `The job needs more than ${maxBlocksPerBlob} batches; a file holds at most that many. Raise batch_size or JOB_BATCH_MAX_BYTES.`,
+    );
+  }
+  const index = checkpoint.type_index;
   const batchesDone = [...checkpoint.batches_done];
-  batchesDone[checkpoint.type_index] = checkpoint.batch_index + 1;
-  // Every earlier batch of this type was full: a short one would have been its last.
-  const doneOfType = batch.records + checkpoint.batch_index * job.request.batch_size;
+  batchesDone[index] = checkpoint.batch_index + 1;
+  const recordsByType = addAt(checkpoint.records_by_type, index, batch.records);
+  const doneOfType = recordsByType[index] ?? 0;
   return {
     checkpoint: {
       ...checkpoint,
@@ -129,11 +151,20 @@ export function advanceCheckpoint(
       records_before: checkpoint.records_before + batch.records,
       rows_before: checkpoint.rows_before + batch.rows,
       batches_done: batchesDone,
+      records_by_type: recordsByType,
+      rows_by_type: addAt(checkpoint.rows_by_type, index, batch.rows),
     },
     current_batch: job.current_batch + 1,
-    // Records added after planning make more batches than counted.
+    // Records added after planning, or batches cut short by the byte budget, make more batches than counted.
     total_batches: Math.max(job.total_batches, job.current_batch + 1),
     processed_records: job.processed_records + batch.records,
     progress: { ...job.progress, [dataType]: percent(doneOfType, job.counts[dataType] ?? doneOfType) },
   };
+}
+
+/** `values` with `amount` added at `index`. */
+function addAt(values: readonly number[], index: number, amount: number): number[] {
+  const next = [...values];
+  next[index] = (next[index] ?? 0) + amount;
+  return next;
 }

@@ -1,6 +1,7 @@
 import type { Caller } from '../../core/identity';
-import { extensionFor, type ColumnModel } from '../../formats';
+import { extensionFor } from '../../formats';
 import { startingProgress, type JobProgress } from './jobProgress';
+import type { JobWarning } from './jobReconciliation';
 import type { DataType, JobRequest } from './jobRequestSchema';
 
 export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -28,8 +29,6 @@ export interface JobRecord extends JobProgress {
   request: JobRequest;
   status: JobStatus;
   target: { container: 'exports' | 'scheduled-exports'; path: string; file_name: string };
-  /** The column model every part shares (tabular formats), fixed when the job is planned. */
-  columns?: ColumnModel;
   planned: boolean;
   counts: Partial<Record<DataType, number>>;
   total_records: number;
@@ -38,11 +37,17 @@ export interface JobRecord extends JobProgress {
   updated_at: string;
   completed_at: string | null;
   error_message: string | null;
+  /** Why the job failed, as a stable code (`records_mismatch`, `invalid_request`…; `job_failed` otherwise). */
+  error_code: string | null;
   error_id: string | null;
+  /** What the file could not hold exactly as given, one entry per code. */
+  warnings: JobWarning[];
   file: JobFile | null;
   expires_at: string | null;
   /** Records written into the final file so far, while a two-pass format (XLSX, PDF) is finalized. */
   finalized_records?: number;
+  /** Records read so far to find every column, before that final pass of CSV, XLSX or PDF writes. */
+  scanned_records?: number;
   [field: string]: unknown;
 }
 
@@ -85,7 +90,9 @@ export function newJobRecord(caller: Caller, request: JobRequest, job: NewJob): 
     updated_at: now,
     completed_at: null,
     error_message: null,
+    error_code: null,
     error_id: null,
+    warnings: [],
     file: null,
     expires_at: null,
   };

@@ -60,15 +60,11 @@ export const jobRequestSchema = z
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /**
- * CSV, JSON and NDJSON files are a header, rows and a footer, so each batch writes its own bytes
- * of the file. XLSX and PDF cannot be concatenated: their batches stage records, and the file is
- * written in one pass at the end.
+ * JSON and NDJSON keep records as they are, so each batch writes its own bytes of the file.
+ * Tabular formats (CSV, XLSX, PDF) need every record's fields before their header (a field may
+ * first appear in the last record), and XLSX and PDF cannot be concatenated: their batches stage
+ * records, and the file is written in one pass at the end, knowing every column.
  */
-export function isPartedFormat(format: JobFormat): format is PartedFormat {
-  return format === 'csv' || format === 'json' || format === 'ndjson';
-}
-
-/** Tabular formats share one column model across batches; JSON and NDJSON keep records as they are. */
-export function hasColumns(format: JobFormat): boolean {
-  return format !== 'json' && format !== 'ndjson';
+export function isPartedFormat(format: JobFormat): format is Extract<PartedFormat, 'json' | 'ndjson'> {
+  return format === 'json' || format === 'ndjson';
 }

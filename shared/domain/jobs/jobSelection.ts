@@ -119,3 +119,9 @@ export function exportRow(dataType: DataType, stored: Record<string, unknown>): 
   }
   return row;
 }
+
+/** How warnings name an export row: a document by its document id, a stage record by its own id. */
+export function rowLabel(row: Readonly<Record<string, unknown>>): string | undefined {
+  const id = row.data_type === 'documents' ? row.document_id : row.id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -36,9 +36,14 @@ export function fileBlockIds(
   ];
 }
 
+/** One record as staged NDJSON: its line, newline included. */
+export function stagedLine(record: Readonly<Record<string, unknown>>): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
 /** One batch of records as staged NDJSON: a line per record. */
 export function stagedLines(records: readonly Record<string, unknown>[]): Buffer {
-  return Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return Buffer.from(records.map(stagedLine).join(''));
 }
 
 /** Staged NDJSON read back as it streams in: the records of each chunk's complete lines. */

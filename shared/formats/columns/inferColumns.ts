@@ -17,7 +17,7 @@ export interface InferOptions {
   lineItems?: string | false;
 }
 
-function findLineItemsPath(
+export function findLineItemsPath(
   value: Readonly<Record<string, unknown>>,
   prefix: string[],
   depth: number,
@@ -131,7 +131,7 @@ export function discoverColumns(
     : { columns: [...columns.values()], lineItemsPath };
 }
 
-function kindOf(value: unknown): ColumnType | undefined {
+export function kindOf(value: unknown): ColumnType | undefined {
   switch (typeof value) {
     case 'string':
       return value === '' ? undefined : looksLikeWallClock(value) ? 'date' : 'string';
@@ -149,7 +149,7 @@ function kindOf(value: unknown): ColumnType | undefined {
   }
 }
 
-function mergeKinds(kinds: ReadonlySet<ColumnType>): ColumnType {
+export function mergeKinds(kinds: ReadonlySet<ColumnType>): ColumnType {
   if (kinds.size === 0) return 'string';
   if (kinds.size === 1) return kinds.values().next().value ?? 'string';
   return 'mixed';

@@ -26,6 +26,8 @@ export interface ExportJobsDependencies {
   retentionDays: Record<JobTrigger, number>;
   /** Where a scheduled job's end is recorded (the schedules service, which itself starts jobs). */
   scheduleRuns: ScheduleRuns;
+  /** Most bytes of records (as JSON) one batch reads, whatever the job's `batch_size` (`JOB_BATCH_MAX_BYTES`). */
+  batchMaxBytes: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export class ExportJobsService {
       dependencies.sources,
       dependencies.retentionDays,
       dependencies.scheduleRuns,
+      dependencies.batchMaxBytes,
     );
   }
 
@@ -84,6 +87,11 @@ export class ExportJobsService {
     return this.requests.prepareResume(caller, jobId);
   }
 
+  /** Continues a failed job from its checkpoint; 409 `job_busy` while its orchestration has not ended. */
+  resume(caller: Caller, jobId: string, control: OrchestrationControl): Promise<JobRecord> {
+    return this.requests.resume(caller, jobId, control);
+  }
+
   /** The job with its file to download: 410 once expired, 409 before it is written. */
   downloadable(caller: Caller, jobId: string, now: Date): Promise<JobRecord & { file: JobFile }> {
     return this.requests.downloadable(caller, jobId, now);
@@ -98,7 +106,7 @@ export class ExportJobsService {
 
   // What the bulkExport activities call.
 
-  /** Counts the records and fixes the shared columns; the job is then running. */
+  /** Counts the records; the job is then running. */
   plan(ref: JobRef): Promise<BatchOutcome> {
     return this.activities.plan(ref);
   }
@@ -113,8 +121,8 @@ export class ExportJobsService {
     return this.activities.finalize(ref);
   }
 
-  /** Marks work in progress failed, and its schedule's run; reports the error id its logs carry. */
-  markFailed(ref: JobRef, message: string): Promise<FailureOutcome> {
-    return this.activities.markFailed(ref, message);
+  /** Marks work in progress failed (with the fault's code), and its schedule's run; reports the error id its logs carry. */
+  markFailed(ref: JobRef, failure: { message: string; code?: string }): Promise<FailureOutcome> {
+    return this.activities.markFailed(ref, failure);
   }
 }

@@ -1,25 +1,25 @@
 import { conflict } from '../../core/errors';
 import {
   advanceCheckpoint,
+  assertReconciled,
   completedJob,
   currentDataType,
   exportRow,
   fileMetadata,
-  hasColumns,
   isInProgress,
   jobRecordsFilter,
   plannedJob,
   recordsAfter,
-  type BatchResult,
+  stagedLine,
+  withWarnings,
   type DataType,
   type JobRecord,
   type JobStatus,
   type JobTrigger,
 } from '../../domain/jobs';
-import { inferColumnModel } from '../../formats';
 import type { OwnedRecord, RecordStore } from '../../ports/records';
 import type { BatchOutcome, JobRef } from '../../workflows/bulkExportDefinition';
-import type { JobFiles } from './jobFiles';
+import type { JobFiles, ReadBatch } from './jobFiles';
 import type { JobStore, StoredJob } from './jobStore';
 
 /** Where a data type's records are read from: the owner's Cosmos container in the app. */
@@ -57,8 +57,11 @@ export interface FailureOutcome {
   schedule_recorded: boolean | undefined;
 }
 
-/** Sample read to fix the columns every part shares. */
-const columnSampleSize = 200;
+/**
+ * The largest record a store holds (a Cosmos DB item): the first read of a batch takes only as
+ * many records as the byte budget holds of these, so no read brings in much more than the budget.
+ */
+const largestRecordBytes = 2 * 1024 * 1024;
 
 /** The orchestration's view of the job: the batch it reached, of how many. */
 function outcome(job: JobRecord, done: boolean): BatchOutcome {
@@ -76,35 +79,49 @@ export class JobActivities {
     private readonly sources: Record<DataType, RecordSource>,
     private readonly retentionDays: Record<JobTrigger, number>,
     private readonly scheduleRuns: ScheduleRuns,
+    /** Most bytes of records (their staged JSON) one batch holds, whatever its `batch_size`. */
+    private readonly batchMaxBytes: number,
   ) {}
 
-  /** Counts the records, fixes the shared columns, and marks the job running. Idempotent. */
+  /** Counts the records and marks the job running. Idempotent. */
   async plan(ref: JobRef): Promise<BatchOutcome> {
     const job = await this.jobs.load(ref);
     if (job.planned) return outcome(job, false);
     if (!isInProgress(job)) return outcome(job, true);
     const counts = await this.countRecords(job);
-    // Tabular formats always get a model, an empty one when nothing matched (a header-only file).
-    const columns = hasColumns(job.request.format) ? inferColumnModel(await this.sampleRows(job)) : undefined;
     const now = new Date();
-    const planned = plannedJob(job, counts, columns, now);
+    const planned = plannedJob(job, counts, now);
     await this.jobs.save(planned, now);
     return outcome(planned, false);
   }
 
   /**
-   * Runs the batch the checkpoint points at: reads the next records after the cursor, stages
-   * them as this batch's block, then moves the checkpoint and the progress in one write.
+   * Runs the batch the checkpoint points at: reads the next records after the cursor (up to
+   * `batch_size` and the byte budget), stages them as this batch's block, then moves the
+   * checkpoint, the progress and the warnings in one write. No records means the data type is
+   * exhausted: the checkpoint moves to the next one.
    */
   async runBatch(ref: JobRef): Promise<BatchOutcome> {
     const job = await this.jobs.load(ref);
     const dataType = currentDataType(job);
     if (job.status !== 'running' || dataType === undefined) return outcome(job, true);
-    const records = await this.sources[dataType].take(job.owner_email, {
-      ...recordsAfter(job, dataType, job.checkpoint.cursor),
-      max: job.request.batch_size,
-    });
-    const next = { ...job, ...advanceCheckpoint(job, await this.stage(job, dataType, records)) };
+    const batch = await this.readBatch(job, dataType);
+    let next: StoredJob;
+    if (batch.lastId === undefined) next = { ...job, ...advanceCheckpoint(job, { kind: 'exhausted' }) };
+    else {
+      const staged = await this.files.stageBatch(job, batch);
+      const written = {
+        kind: 'written',
+        records: batch.rows.length,
+        rows: staged.rows,
+        lastId: batch.lastId,
+      } as const;
+      next = {
+        ...job,
+        ...advanceCheckpoint(job, written),
+        warnings: withWarnings(job.warnings, staged.warnings),
+      };
+    }
     await this.jobs.save(next);
     return outcome(next, currentDataType(next) === undefined);
   }
@@ -125,12 +142,12 @@ export class JobActivities {
   }
 
   /** Records the failure on the job (if still in progress), then the run on its schedule as the job ended. */
-  async markFailed(ref: JobRef, message: string): Promise<FailureOutcome> {
-    const job = await this.jobs.fail(await this.jobs.load(ref), message);
+  async markFailed(ref: JobRef, failure: { message: string; code?: string }): Promise<FailureOutcome> {
+    const job = await this.jobs.fail(await this.jobs.load(ref), failure);
     return {
       status: job.status,
       error_id: job.error_id,
-      message: job.error_message ?? message,
+      message: job.error_message ?? failure.message,
       schedule_recorded: await this.recordOnSchedule(job),
     };
   }
@@ -157,28 +174,39 @@ export class JobActivities {
     return counts;
   }
 
-  /** The first rows of every data type, to infer the columns from. */
-  private async sampleRows(job: JobRecord): Promise<Record<string, unknown>[]> {
-    const sample: Record<string, unknown>[] = [];
-    for (const dataType of job.request.data_types) {
+  /**
+   * The next records of the data type after the cursor: at most `batch_size`, and no more than
+   * the byte budget holds (always at least one, however large). Read in pages sized from the
+   * records seen so far, so memory stays near the budget even when records are large; records
+   * read past the budget are left for the next batch, which starts after the last one kept.
+   */
+  private async readBatch(job: JobRecord, dataType: DataType): Promise<ReadBatch & { lastId?: string }> {
+    const batch: ReadBatch & { lastId?: string } = { rows: [], lines: [] };
+    let bytes = 0;
+    let cursor = job.checkpoint.cursor;
+    let page = Math.max(10, Math.floor(this.batchMaxBytes / largestRecordBytes));
+    for (;;) {
+      const wanted = Math.min(page, job.request.batch_size - batch.rows.length);
       const records = await this.sources[dataType].take(job.owner_email, {
-        ...recordsAfter(job, dataType, null),
-        max: columnSampleSize,
+        ...recordsAfter(job, dataType, cursor),
+        max: wanted,
       });
-      sample.push(...records.map((r) => exportRow(dataType, r)));
+      for (const record of records) {
+        const row = exportRow(dataType, record);
+        const line = stagedLine(row);
+        const size = Buffer.byteLength(line);
+        if (batch.rows.length > 0 && bytes + size > this.batchMaxBytes) return batch;
+        batch.rows.push(row);
+        batch.lines.push(line);
+        batch.lastId = record.id;
+        bytes += size;
+      }
+      const last = records.at(-1);
+      if (!last || records.length < wanted || batch.rows.length >= job.request.batch_size) return batch;
+      cursor = last.id;
+      // As many more as the budget left holds of records the size of those seen so far.
+      page = Math.max(1, Math.ceil((this.batchMaxBytes - bytes) / (bytes / batch.rows.length)));
     }
-    return sample;
-  }
-
-  /** Stages the records as this batch's block; no records means the data type is exhausted. */
-  private async stage(job: JobRecord, dataType: DataType, records: OwnedRecord[]): Promise<BatchResult> {
-    const last = records.at(-1);
-    if (!last) return { kind: 'exhausted' };
-    const rows = await this.files.stageBatch(
-      job,
-      records.map((r) => exportRow(dataType, r)),
-    );
-    return { kind: 'written', records: records.length, rows, lastId: last.id };
   }
 
   /**
@@ -191,22 +219,30 @@ export class JobActivities {
     if (job.status !== 'running') throw conflict(`Export job ${job.job_id} is ${job.status}.`);
     // A single pass (XLSX, PDF) saves how far it is now and then, each save over the one before.
     let current = job;
-    const written = await this.files.assemble(
-      job,
-      fileMetadata(job, new Date()),
-      async (finalized_records) => {
-        current = await this.jobs.save({ ...current, finalized_records });
-      },
-    );
+    const written = await this.files.assemble(job, fileMetadata(job, new Date()), async (step, records) => {
+      current = await this.jobs.save({ ...current, [step]: records });
+    });
     const latest = await this.jobs.load(ref);
     // A cancel that landed while the file was being written wins: the file is discarded.
     if (latest.status !== 'running') {
       await this.files.discard(latest);
       throw conflict(`Export job ${job.job_id} is ${latest.status}.`);
     }
+    // Never completed unless the file holds every record read, each as at least one row.
+    try {
+      assertReconciled(latest, written);
+    } catch (error) {
+      await this.files.withdraw(latest);
+      throw error;
+    }
     const now = new Date();
+    const counted = {
+      ...latest,
+      checkpoint: { ...latest.checkpoint, rows_by_type: written.rows_by_type },
+      warnings: withWarnings(latest.warnings, written.warnings),
+    };
     const completed = await this.jobs.save(
-      completedJob(latest, written, now, this.retentionDays[job.trigger]),
+      completedJob(counted, written, now, this.retentionDays[job.trigger]),
       now,
     );
     await this.files.removeStaging(completed);

@@ -20,6 +20,16 @@ import type { JobStore, StoredJob } from './jobStore';
 /** Attempts at cancelling while batches keep saving progress in between. */
 const cancelAttempts = 5;
 
+/** Runtime states of an orchestration that has not ended: it cannot be started over yet. */
+const unfinishedStates = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+
+function jobBusy(jobId: string): AppError {
+  return new AppError(
+    'job_busy',
+    `Export job ${jobId} is still winding down from its failure; resume it again in a few seconds.`,
+  );
+}
+
 /** What the HTTP functions and the housekeeping timer ask of the jobs. */
 export class JobRequests {
   constructor(
@@ -42,9 +52,44 @@ export class JobRequests {
       await control.start(bulkExport.name, job.job_id, ref);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await this.jobs.fail(await this.jobs.load(ref), `The job could not be started: ${reason}`);
+      await this.jobs.fail(await this.jobs.load(ref), { message: `The job could not be started: ${reason}` });
       throw error;
     }
+  }
+
+  /**
+   * Continues a failed job from its checkpoint. Its failure is recorded by its orchestration
+   * before that orchestration ends, so for a moment the job says failed while its instance still
+   * runs, and starting it again would be refused by the engine: that moment answers 409
+   * `job_busy`, and the job stays failed as it was.
+   */
+  async resume(caller: Caller, jobId: string, control: OrchestrationControl): Promise<JobRecord> {
+    const job = await this.jobs.ofCaller(caller, jobId);
+    const resumed = resumedJob(job);
+    if (await this.isRunning(control, jobId)) throw jobBusy(jobId);
+    const saved = await this.jobs.save(resumed);
+    const ref = { owner_email: saved.owner_email, job_id: saved.job_id };
+    try {
+      await control.start(bulkExport.name, saved.job_id, ref);
+    } catch (error) {
+      // The instance is running after all (it was between states, or another resume won): the
+      // job goes back to its failure, untouched; any other fault is the start's own.
+      const busy = await this.isRunning(control, jobId).catch(() => false);
+      if (!busy) {
+        await this.jobs.fail(await this.jobs.load(ref), { message: 'The job could not be started again.' });
+        throw error;
+      }
+      const latest = await this.jobs.load(ref);
+      await this.jobs.save({
+        ...latest,
+        status: job.status,
+        error_message: job.error_message,
+        error_code: job.error_code,
+        error_id: job.error_id,
+      });
+      throw jobBusy(jobId);
+    }
+    return saved;
   }
 
   get(caller: Caller, jobId: string): Promise<JobRecord> {
@@ -81,6 +126,11 @@ export class JobRequests {
       await this.jobs.save({ ...job, status: 'expired' }, now);
     }
     return due.length;
+  }
+
+  private async isRunning(control: OrchestrationControl, instanceId: string): Promise<boolean> {
+    const instance = await control.status(instanceId);
+    return instance !== undefined && unfinishedStates.has(instance.runtimeStatus);
   }
 
   /** Saves the job as cancelled; a batch that saved its progress in between makes it read again. */

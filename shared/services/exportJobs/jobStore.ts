@@ -67,8 +67,8 @@ export class JobStore {
    * it now stands. A job that failed already keeps its error id (a retried markFailed must point
    * at the logs of the failure it repeats); a finished or cancelled job keeps its state.
    */
-  async fail(job: StoredJob, message: string): Promise<StoredJob> {
-    const failed = failedJob(job, message, randomUUID());
+  async fail(job: StoredJob, failure: { message: string; code?: string }): Promise<StoredJob> {
+    const failed = failedJob(job, failure, randomUUID());
     return failed ? this.save(failed) : job;
   }
 }

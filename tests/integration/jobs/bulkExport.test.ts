@@ -79,6 +79,7 @@ async function fileOf(job: {
 }
 
 const allIds = Array.from({ length: total }, (_, i) => id(i)).sort();
+// A 5,000-record job takes a few seconds alone, several times that while other suites share the cores.
 
 describe('bulk export jobs', () => {
   it('when 5,000 documents are exported as CSV, then every row reads back in order with its values and progress reached 100', async () => {
@@ -103,7 +104,7 @@ describe('bulk export jobs', () => {
       'extracted_data.total': '63',
       'extracted_data.paid': 'true',
     });
-  });
+  }, 90_000);
 
   it('when exported as JSON, NDJSON and gzip, then each reads back to the same records', async () => {
     const asJson = await runJob({ data_types: ['documents'], format: 'json', include_metadata: true });
@@ -128,7 +129,7 @@ describe('bulk export jobs', () => {
       .trim()
       .split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { document_id: string }).document_id)).toEqual(allIds);
-  });
+  }, 90_000);
 
   it('when exported as XLSX, then SheetJS reads every row back with numbers and booleans typed', async () => {
     const job = await runJob({ data_types: ['documents'], format: 'xlsx' });
@@ -141,7 +142,7 @@ describe('bulk export jobs', () => {
       'extracted_data.paid': true,
       'extracted_data.total': 4.5,
     });
-  });
+  }, 90_000);
 
   it('when exported as PDF, then the extracted text holds every document id once', async () => {
     const job = await runJob({
@@ -152,7 +153,7 @@ describe('bulk export jobs', () => {
     const [pdf] = await extractPdfText([await fileOf(job)]);
     const found = (pdf?.pages.join('\n').replace(/\s+/g, '') ?? '').match(/doc-\d{5}/g) ?? [];
     expect(found).toEqual(allIds.filter((_, i) => i % 2 === 0));
-  });
+  }, 90_000);
 
   it('when filters and a date range are given, then only matching records are exported', async () => {
     const job = await runJob({
@@ -266,7 +267,7 @@ describe('bulk export jobs', () => {
       skipEmptyLines: true,
     });
     expect(parsed.data.map((r) => r.document_id)).toEqual(allIds);
-  });
+  }, 90_000);
 
   it('when a job is cancelled mid-way, then it is marked cancelled and no file is left behind', async () => {
     const { jobRequestSchema } = await import('../../../shared/domain/jobs');

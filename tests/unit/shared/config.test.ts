@@ -149,4 +149,11 @@ describe('loadConfig', () => {
       'DURABLE_LONG_TIMER_INTERVAL_SECONDS: must not exceed DURABLE_MAX_TIMER_INTERVAL_SECONDS',
     );
   });
+
+  it('when no job batch budget is given, then 8 MiB applies; one outside 1 MiB–256 MiB is refused by name', () => {
+    expect(loadConfig(minimal).limits.jobBatchMaxBytes).toBe(8 * 1024 * 1024);
+    expect(loadConfig({ ...minimal, JOB_BATCH_MAX_BYTES: '2097152' }).limits.jobBatchMaxBytes).toBe(2097152);
+    for (const value of ['1000', String(512 * 1024 * 1024), '2097152.5', 'lots'])
+      expect(() => loadConfig({ ...minimal, JOB_BATCH_MAX_BYTES: value })).toThrow(/JOB_BATCH_MAX_BYTES/);
+  });
 });

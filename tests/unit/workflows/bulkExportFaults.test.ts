@@ -16,7 +16,9 @@ describe('bulkExport orchestrator, permanent faults', () => {
 
     expect(run.actions.map((a) => a.functionName)).toEqual([activities.plan, activities.markFailed]);
     expect(run.actions.at(-1)).toEqual(
-      expect.objectContaining({ input: { ref, message: expect.stringContaining('raise batch_size') } }),
+      expect.objectContaining({
+        input: { ref, code: 'invalid_request', message: expect.stringContaining('raise batch_size') },
+      }),
     );
   });
 

@@ -31,14 +31,12 @@ describe('isInProgress', () => {
 describe('plannedJob', () => {
   const counts = { documents: 2500 };
 
-  it('when a tabular job is planned, then it runs with its totals and columns, started now', () => {
-    const columns = { columns: [{ key: 'document_id' }] };
-    const planned = plannedJob(jobRecord({ _etag: 'v1' }), counts, columns, now);
+  it('when a job is planned, then it runs with its totals, started now', () => {
+    const planned = plannedJob(jobRecord({ _etag: 'v1' }), counts, now);
     expect(planned).toMatchObject({
       status: 'running',
       planned: true,
       counts,
-      columns,
       total_records: 2500,
       total_batches: 3,
       started_at: '2026-03-05T10:00:00.000Z',
@@ -46,19 +44,14 @@ describe('plannedJob', () => {
     });
   });
 
-  it('when JSON is planned, then it has no columns', () => {
-    const planned = plannedJob(jobRecord({}, jobRequest({ format: 'json' })), counts, undefined, now);
-    expect(planned).not.toHaveProperty('columns');
-  });
-
   it('when a job resumed before it was planned is planned, then it keeps its first start time', () => {
-    const planned = plannedJob(jobRecord({ started_at: '2026-03-01T00:00:00.000Z' }), counts, undefined, now);
+    const planned = plannedJob(jobRecord({ started_at: '2026-03-01T00:00:00.000Z' }), counts, now);
     expect(planned.started_at).toBe('2026-03-01T00:00:00.000Z');
   });
 
   it('when the job needs more blocks than a file holds, then planning refuses it', () => {
     const tooMany = { documents: (maxBlocksPerBlob + 1) * 1000 };
-    expect(thrownBy(() => plannedJob(jobRecord(), tooMany, undefined, now))).toMatchObject({
+    expect(thrownBy(() => plannedJob(jobRecord(), tooMany, now))).toMatchObject({
       code: 'invalid_request',
     });
   });
@@ -90,14 +83,23 @@ describe('completedJob', () => {
 
 describe('failedJob', () => {
   it('when work in progress fails, then the job says why (at most 2,000 characters) with the error id', () => {
-    const failed = failedJob(jobRecord({ status: 'running' }), 'x'.repeat(3000), 'err-1');
-    expect(failed).toMatchObject({ status: 'failed', error_id: 'err-1' });
+    const failed = failedJob(jobRecord({ status: 'running' }), { message: 'x'.repeat(3000) }, 'err-1');
+    expect(failed).toMatchObject({ status: 'failed', error_id: 'err-1', error_code: 'job_failed' });
     expect(failed?.error_message).toHaveLength(2000);
+  });
+
+  it('when the fault has a code of its own, then the job carries it', () => {
+    const failed = failedJob(
+      jobRecord({ status: 'running' }),
+      { message: 'm', code: 'records_mismatch' },
+      'e',
+    );
+    expect(failed?.error_code).toBe('records_mismatch');
   });
 
   it('when the job has finished, was cancelled or failed already, then it keeps its state', () => {
     for (const status of ['completed', 'failed', 'cancelled', 'expired'] as const)
-      expect(failedJob(jobRecord({ status }), 'late', 'err-2')).toBeUndefined();
+      expect(failedJob(jobRecord({ status }), { message: 'late' }, 'err-2')).toBeUndefined();
   });
 });
 

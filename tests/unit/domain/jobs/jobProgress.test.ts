@@ -67,6 +67,8 @@ describe('startingProgress', () => {
         records_before: 0,
         rows_before: 0,
         batches_done: [0, 0],
+        records_by_type: [0, 0],
+        rows_by_type: [0, 0],
       },
       progress: { documents: 0, export_tracking: 0 },
       current_batch: 0,
@@ -122,6 +124,8 @@ describe('advanceCheckpoint', () => {
         records_before: 100,
         rows_before: 130,
         batches_done: [1, 0],
+        records_by_type: [100, 0],
+        rows_by_type: [130, 0],
       },
       progress: { documents: 40, export_tracking: 0 },
       current_batch: 1,
@@ -130,7 +134,7 @@ describe('advanceCheckpoint', () => {
     });
   });
 
-  it('when a later batch of the type is written, then progress counts the full batches before it', () => {
+  it('when a later batch of the type is written, then progress counts the records of the batches before it', () => {
     const first = advanceCheckpoint(planned(), {
       kind: 'written',
       records: 100,
@@ -177,6 +181,8 @@ describe('advanceCheckpoint', () => {
         records_before: 90,
         rows_before: 90,
         batches_done: [1, 0],
+        records_by_type: [90, 0],
+        rows_by_type: [90, 0],
       },
       progress: { documents: 100, export_tracking: 0 },
       current_batch: 1,
@@ -203,6 +209,8 @@ describe('advanceCheckpoint', () => {
         records_before: 250,
         rows_before: 250,
         batches_done: [3, 0],
+        records_by_type: [250, 0],
+        rows_by_type: [250, 0],
       },
       progress: { documents: 100, export_tracking: 0 },
       current_batch: 3,
@@ -221,6 +229,8 @@ describe('advanceCheckpoint', () => {
         cursor: 'stage-39',
         records_before: 290,
         batches_done: [3, 1],
+        records_by_type: [250, 40],
+        rows_by_type: [250, 40],
       },
       progress: { documents: 100, export_tracking: 100 },
       current_batch: 4,
@@ -246,6 +256,22 @@ describe('advanceCheckpoint', () => {
       lastId: 'doc-009',
     });
     expect(next.progress.documents).toBe(100);
+  });
+
+  it('when batches are cut short by the byte budget, then progress counts the records they held', () => {
+    const short = advanceCheckpoint(planned(), { kind: 'written', records: 7, rows: 7, lastId: 'doc-006' });
+    const next = advanceCheckpoint(
+      { ...planned(), ...short },
+      { kind: 'written', records: 3, rows: 3, lastId: 'doc-009' },
+    );
+    expect(next).toMatchObject({ progress: { documents: 4 }, checkpoint: { records_by_type: [10, 0] } });
+  });
+
+  it('when a file holds all the blocks it can, then one more batch is refused, not lost', () => {
+    const full = planned({ current_batch: maxBlocksPerBlob, total_batches: maxBlocksPerBlob });
+    expect(() => advanceCheckpoint(full, { kind: 'written', records: 1, rows: 1, lastId: 'x' })).toThrow(
+      /JOB_BATCH_MAX_BYTES/,
+    );
   });
 
   it('when every type is written already, then there is no batch to advance', () => {

@@ -25,8 +25,8 @@ describe('a job that fails', () => {
     const { ref } = await scheduledJob(stores);
     await stores.service.plan(ref);
 
-    const first = await stores.service.markFailed(ref, 'Blob Storage is unavailable');
-    const retried = await stores.service.markFailed(ref, 'Blob Storage is unavailable');
+    const first = await stores.service.markFailed(ref, { message: 'Blob Storage is unavailable' });
+    const retried = await stores.service.markFailed(ref, { message: 'Blob Storage is unavailable' });
     const job = await stores.service.get({ email: owner }, ref.job_id);
 
     expect(first).toMatchObject({ status: 'failed', error_id: expect.any(String) });
@@ -53,7 +53,9 @@ describe('a job that fails', () => {
     stores.scheduleRuns.failing = true;
     const failing = await scheduledJob(stores);
     await stores.service.plan(failing.ref);
-    await expect(stores.service.markFailed(failing.ref, 'The source is unavailable')).resolves.toMatchObject({
+    await expect(
+      stores.service.markFailed(failing.ref, { message: 'The source is unavailable' }),
+    ).resolves.toMatchObject({
       status: 'failed',
       message: 'The source is unavailable',
       schedule_recorded: false,
@@ -71,7 +73,7 @@ describe('a job that fails', () => {
     await runJobSteps(stores.service, completed.ref);
     const failed = await scheduledJob(stores);
     await stores.service.plan(failed.ref);
-    await stores.service.markFailed(failed.ref, 'The source is unavailable');
+    await stores.service.markFailed(failed.ref, { message: 'The source is unavailable' });
 
     expect(stores.scheduleRuns.runs).toEqual([
       { scheduleId: 'weekly', jobId: completed.ref.job_id, status: 'completed' },

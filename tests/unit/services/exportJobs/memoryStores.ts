@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { conflict, notFound } from '../../../../shared/core/errors';
+import { AppError, conflict, notFound } from '../../../../shared/core/errors';
 import type { BlobContainerName, StoredFile } from '../../../../shared/ports/files';
 import type { OwnedQuery, OwnedRecord, Page, RecordStore } from '../../../../shared/ports/records';
 import {
@@ -205,6 +205,7 @@ export class RecordedRuns implements ScheduleRuns {
 export function memoryJobs(
   records: readonly OwnedRecord[] = [],
   exportTracking: readonly OwnedRecord[] = [],
+  batchMaxBytes = 8 * 1024 * 1024,
 ) {
   const jobs = new MemoryJobRecords();
   const documents = new MemorySource(records);
@@ -217,6 +218,7 @@ export function memoryJobs(
     files,
     retentionDays: { api: 7, schedule: 30 },
     scheduleRuns,
+    batchMaxBytes,
   });
   return { service, jobs, documents, tracking, files, scheduleRuns };
 }
@@ -232,6 +234,7 @@ export async function runJobSteps(service: ExportJobsService, ref: { owner_email
     return { finalized: await service.finalize(ref) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { failed: await service.markFailed(ref, message) };
+    const code = error instanceof AppError ? { code: error.code } : {};
+    return { failed: await service.markFailed(ref, { message, ...code }) };
   }
 }
