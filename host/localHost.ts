@@ -6,11 +6,13 @@ import { startAzurite, startCosmosEmulator, type Emulator } from './emulators';
 import { LocalDurableRuntime } from './durable/runtime';
 import {
   registeredFunctions,
+  registeredProgrammingModel,
   runHooks,
   setLogSink,
   type LogSink,
   type RegisteredFunction,
 } from './functionsCore';
+import { resolveCorsSettings, type CorsArguments, type LocalSettingsHost } from './cors';
 import { createRequestListener } from './httpServer';
 import { installFunctionsCore } from './installCore';
 import { invokeFunction } from './invoke';
@@ -28,6 +30,8 @@ export interface LocalHostOptions {
   log: LogSink;
   /** Fire timer triggers on their schedules (tests turn this off and fire them on demand). */
   timers?: boolean;
+  /** `--cors` / `--cors-credentials`; they win over `Host.CORS` / `Host.CORSCredentials`. */
+  cors?: CorsArguments;
 }
 
 /** The compiled entry files named by package.json `main` (a file or a `dir/*.js` glob), as the worker loads them. */
@@ -51,20 +55,21 @@ function routePrefix(appRoot: string): string {
   return hostJson.extensions?.http?.routePrefix ?? 'api';
 }
 
-/** Settings from `local.settings.json` (as `func start` reads them); the environment wins. */
-function loadLocalSettings(appRoot: string): void {
-  let values: Record<string, unknown>;
+/**
+ * Settings from `local.settings.json` (as `func start` reads them); the environment wins.
+ * Returns its `Host` section.
+ */
+function loadLocalSettings(appRoot: string): LocalSettingsHost {
+  let file: { Values?: Record<string, unknown>; Host?: LocalSettingsHost };
   try {
-    const file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as {
-      Values?: Record<string, unknown>;
-    };
-    values = file.Values ?? {};
+    file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as typeof file;
   } catch {
-    return; // optional file
+    return {}; // optional file
   }
-  for (const [name, value] of Object.entries(values)) {
+  for (const [name, value] of Object.entries(file.Values ?? {})) {
     if (process.env[name] === undefined && typeof value === 'string') process.env[name] = value;
   }
+  return file.Host ?? {};
 }
 
 function listen(server: http.Server, port: number): Promise<number> {
@@ -87,7 +92,7 @@ function listen(server: http.Server, port: number): Promise<number> {
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   setLogSink(options.log);
-  loadLocalSettings(options.appRoot);
+  const cors = resolveCorsSettings(options.cors, loadLocalSettings(options.appRoot));
 
   let listener: http.RequestListener = (_req, res) => res.writeHead(503, { 'retry-after': '1' }).end();
   const server = http.createServer((req, res) => listener(req, res));
@@ -119,6 +124,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const file of functionEntryFiles(options.appRoot)) await import(file);
     const { appConfig } = await import('../shared/config');
     const config = appConfig(); // a bad setting stops start-up here, listing every problem
+    // As the worker does once the app is loaded: with HTTP streams the library answers its proxy's URL.
+    const capabilities = (await registeredProgrammingModel().getCapabilities?.({})) ?? {};
     await runHooks('appStart');
 
     const functions = registeredFunctions();
@@ -155,6 +162,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       durable,
       log: options.log,
       routePrefix: routePrefix(options.appRoot),
+      cors,
+      httpProxyUrl: capabilities.HttpUri,
       runAdmin: async (name) => {
         const fn = functions.get(name);
         if (!fn || fn.trigger.type.toLowerCase() === 'httptrigger') return false;
