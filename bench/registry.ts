@@ -6,6 +6,7 @@ export const BENCHES: Readonly<Record<string, () => Promise<BenchDefinition>>> =
   workflow: async () => (await import('./workflow')).workflowBench,
   bulk: async () => (await import('./bulk')).bulkBench,
   load: async () => (await import('./load')).loadBench,
+  download: async () => (await import('./download')).downloadBench,
 };
 
 export const BENCH_NAMES: readonly string[] = Object.keys(BENCHES);
