@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { corsResponseHeaders, isPreflight, preflightHeaders, type CorsSettings } from './cors';
 import type { LogSink, RegisteredFunction, RpcHttpResponse, RpcTypedData } from './functionsCore';
-import { invokeFunction, type InvocationInput } from './invoke';
+import { invokeFunction } from './invoke';
 import { Router, type RouteMatch } from './router';
 
 /** The Functions host refuses request bodies over 100 MB. */
@@ -65,8 +65,17 @@ function responseBody(body: RpcTypedData | undefined): Buffer {
   return Buffer.alloc(0);
 }
 
-/** Headers that describe one connection, not the message: never forwarded. */
-const hopByHopHeaders = new Set([
+/** The HTTP trigger's data on the worker wire, without the body. */
+interface HttpTriggerData {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  params: Record<string, string>;
+}
+
+/** Headers that describe one connection, not the message, and the proxy's own tag: never passed on. */
+const notPassedOn = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
@@ -116,15 +125,8 @@ function methodsAt(router: Router<RegisteredFunction>, path: string, req: http.I
  */
 async function invokeStreamed(
   fn: RegisteredFunction,
-  input: InvocationInput & {
-    trigger: {
-      http: {
-        headers: Record<string, string>;
-        query: Record<string, string>;
-        params: Record<string, string>;
-      };
-    };
-  },
+  data: HttpTriggerData,
+  extraInputsByType: Record<string, RpcTypedData>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   options: HostHandlerOptions,
@@ -133,7 +135,7 @@ async function invokeStreamed(
     return sendJson(res, 413, errorBody('payload_too_large', 'The request body exceeds 100 MB.'));
   }
   const invocationId = randomUUID();
-  const { headers, query, params } = input.trigger.http;
+  const { headers, query, params } = data;
   const forwarded = http.request(new URL(req.url ?? '/', options.httpProxyUrl), {
     method: req.method,
     headers: {
@@ -145,17 +147,17 @@ async function invokeStreamed(
   });
   const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
     forwarded.once('response', resolve);
-    forwarded.once('error', reject);
+    forwarded.on('error', reject);
   });
-  req
-    .pipe(capBody(maxRequestBytes))
-    .on('error', (error) => forwarded.destroy(error))
-    .pipe(forwarded);
+  // A body cut short (the client gone, over the limit, or left unread by a function that has
+  // answered) ends the forwarded request; the function then sees its body fail.
+  pipeline(req, capBody(maxRequestBytes), forwarded).catch(() => undefined);
 
   const invoked = invokeFunction(
     fn,
     {
-      ...input,
+      trigger: { http: data },
+      extraInputsByType,
       invocationId,
       // What the host puts in the trigger metadata: the library reads headers and route
       // parameters from here when it streams (the query it takes from the URL).
@@ -177,7 +179,7 @@ async function invokeStreamed(
     throw error;
   }
   const outHeaders = Object.fromEntries(
-    Object.entries(upstream.headers).filter(([name]) => !hopByHopHeaders.has(name)),
+    Object.entries(upstream.headers).filter(([name]) => !notPassedOn.has(name)),
   );
   res.writeHead(upstream.statusCode ?? 502, outHeaders as http.OutgoingHttpHeaders);
   try {
@@ -238,7 +240,7 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
       );
     }
     const route = match.route.target;
-    const data = {
+    const data: HttpTriggerData = {
       method,
       url: url.toString(),
       headers: headerRecord(req),
@@ -247,7 +249,7 @@ export function createRequestListener(options: HostHandlerOptions): http.Request
     };
     const extraInputsByType = { durableClient: options.durable.clientBindingData() };
     if (options.httpProxyUrl) {
-      return invokeStreamed(route, { trigger: { http: data }, extraInputsByType }, req, res, options);
+      return invokeStreamed(route, data, extraInputsByType, req, res, options);
     }
     const body = await readBody(req);
     if (body === 'too_large') {
