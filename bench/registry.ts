@@ -7,6 +7,7 @@ export const BENCHES: Readonly<Record<string, () => Promise<BenchDefinition>>> =
   bulk: async () => (await import('./bulk')).bulkBench,
   load: async () => (await import('./load')).loadBench,
   engine: async () => (await import('./engine')).engineBench,
+  download: async () => (await import('./download')).downloadBench,
 };
 
 export const BENCH_NAMES: readonly string[] = Object.keys(BENCHES);

@@ -2,6 +2,10 @@ import { app } from '@azure/functions';
 import { appServices } from '../shared/app/compositionRoot';
 import { logEvent } from '../shared/core/log';
 
+// Bodies stream both ways (the worker's HTTP proxy): a download is piped from Blob Storage, never
+// held whole in the instance's memory. Must run before the worker finishes loading the app.
+app.setup({ enableHttpStream: true });
+
 /**
  * Reads the configuration (a bad setting stops start-up, listing every problem), then creates
  * the Cosmos and Blob containers if missing. A dependency that is down does not stop start-up:

@@ -72,6 +72,8 @@ export interface ProgrammingModel {
   name: string;
   version: string;
   getInvocationModel(coreCtx: CoreInvocationContext): InvocationModel;
+  /** Called once after the app is loaded; with `enableHttpStream` it answers `HttpUri` (its HTTP proxy). */
+  getCapabilities?(capabilities: Record<string, string>): Promise<Record<string, string>>;
 }
 
 export type FunctionCallback = (...args: unknown[]) => unknown;

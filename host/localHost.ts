@@ -7,11 +7,13 @@ import { LocalDurableRuntime } from './durable/runtime';
 import { startExtensionEngine } from './engineBridge';
 import {
   registeredFunctions,
+  registeredProgrammingModel,
   runHooks,
   setLogSink,
   type LogSink,
   type RegisteredFunction,
 } from './functionsCore';
+import { resolveCorsSettings, type CorsArguments, type LocalSettingsHost } from './cors';
 import { createRequestListener, type DurableHttp } from './httpServer';
 import { installFunctionsCore } from './installCore';
 import { invokeFunction } from './invoke';
@@ -19,6 +21,8 @@ import { TimerScheduler, timerPayload } from './timers';
 
 export interface LocalHost {
   url: string;
+  /** The Durable engine it runs (the `engine` option, else the DURABLE_ENGINE setting). */
+  engine: DurableEngine;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export interface LocalHostOptions {
   log: LogSink;
   /** Fire timer triggers on their schedules (tests turn this off and fire them on demand). */
   timers?: boolean;
+  /** `--cors` / `--cors-credentials`; they win over `Host.CORS` / `Host.CORSCredentials`. */
+  cors?: CorsArguments;
   /**
    * Which Durable engine runs the orchestrations: `local` (host/durable/, in memory, the default)
    * or `extension` (Microsoft's Durable extension through the engine bridge, on Azure Storage).
@@ -72,20 +78,21 @@ function routePrefix(appRoot: string): string {
   return hostJson.extensions?.http?.routePrefix ?? 'api';
 }
 
-/** Settings from `local.settings.json` (as `func start` reads them); the environment wins. */
-function loadLocalSettings(appRoot: string): void {
-  let values: Record<string, unknown>;
+/**
+ * Settings from `local.settings.json` (as `func start` reads them); the environment wins.
+ * Returns its `Host` section.
+ */
+function loadLocalSettings(appRoot: string): LocalSettingsHost {
+  let file: { Values?: Record<string, unknown>; Host?: LocalSettingsHost };
   try {
-    const file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as {
-      Values?: Record<string, unknown>;
-    };
-    values = file.Values ?? {};
+    file = JSON.parse(readFileSync(path.join(appRoot, 'local.settings.json'), 'utf8')) as typeof file;
   } catch {
-    return; // optional file
+    return {}; // optional file
   }
-  for (const [name, value] of Object.entries(values)) {
+  for (const [name, value] of Object.entries(file.Values ?? {})) {
     if (process.env[name] === undefined && typeof value === 'string') process.env[name] = value;
   }
+  return file.Host ?? {};
 }
 
 /** The extension's storage, as the Functions host finds it: AzureWebJobsStorage, else the app's STORAGE. */
@@ -119,7 +126,7 @@ function listen(server: http.Server, port: number): Promise<number> {
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   setLogSink(options.log);
-  loadLocalSettings(options.appRoot);
+  const cors = resolveCorsSettings(options.cors, loadLocalSettings(options.appRoot));
   const engine = options.engine ?? durableEngineSetting();
 
   let listener: http.RequestListener = (_req, res) => res.writeHead(503, { 'retry-after': '1' }).end();
@@ -154,6 +161,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const file of functionEntryFiles(options.appRoot)) await import(file);
     const { appConfig } = await import('../shared/config');
     const config = appConfig(); // a bad setting stops start-up here, listing every problem
+    // As the worker does once the app is loaded: with HTTP streams the library answers its proxy's URL.
+    const capabilities = (await registeredProgrammingModel().getCapabilities?.({})) ?? {};
     await runHooks('appStart');
 
     const functions = registeredFunctions();
@@ -200,6 +209,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       durable,
       log: options.log,
       routePrefix: routePrefix(options.appRoot),
+      cors,
+      httpProxyUrl: capabilities.HttpUri,
       runAdmin: async (name) => {
         const fn = functions.get(name);
         if (!fn || fn.trigger.type.toLowerCase() === 'httptrigger') return false;
@@ -210,6 +221,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
     return {
       url: `http://localhost:${port}`,
+      engine,
       stop: async () => {
         timers.stop();
         await durable.stop();

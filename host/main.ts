@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LogSink } from './functionsCore';
-import { durableEngineSetting, startLocalHost, type LocalHost } from './localHost';
+import type { CorsArguments } from './cors';
+import { startLocalHost, type LocalHost } from './localHost';
 
 /**
  * `npm start`: the local host. Logs go to stderr; stdout carries the one "listening" line.
@@ -30,6 +31,22 @@ function shutdown(signal: string): void {
   );
 }
 
+/** `npm start -- --cors <origins> [--cors-credentials]`, as `func start` takes them. */
+function corsArguments(argv: readonly string[]): CorsArguments {
+  const cors: CorsArguments = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--cors-credentials') cors.credentials = true;
+    else if (arg === '--cors') {
+      cors.origins = argv[++i];
+      if (cors.origins === undefined || cors.origins.startsWith('--'))
+        throw new Error('--cors needs a comma-separated list of origins, e.g. --cors http://localhost:5173');
+    } else
+      throw new Error(`Unknown argument ${arg}: the host takes --cors <origins> and --cors-credentials.`);
+  }
+  return cors;
+}
+
 async function main(): Promise<void> {
   // Handlers first: a supervisor may signal as soon as it sees the listening line.
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -38,12 +55,12 @@ async function main(): Promise<void> {
   const port = process.env.PORT === undefined ? 7071 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${process.env.PORT}".`);
-  const engine = durableEngineSetting();
-  host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log, engine });
+  const cors = corsArguments(process.argv.slice(2));
+  host = await startLocalHost({ port, appRoot: path.resolve(__dirname, '..', '..'), log, cors });
   log(
     'information',
     'host',
-    engine === 'extension'
+    host.engine === 'extension'
       ? 'Durable engine: the Durable extension through the engine bridge (DURABLE_ENGINE=extension)'
       : 'Durable engine: the local runtime (host/durable/); DURABLE_ENGINE=extension runs the real extension',
   );

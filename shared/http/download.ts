@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { buffer } from 'node:stream/consumers';
 import type { BlobContainerName, FileStore } from '../ports/files';
 import { contentDisposition } from '../formats/contentDisposition';
 import { readQuery } from './endpoint';
@@ -14,7 +13,10 @@ export interface StoredFile {
   sha256: string;
 }
 
-/** The file's bytes with the download headers (`extraHeaders` add e.g. the workflow id). */
+/**
+ * The file streamed from Blob Storage with the download headers (`extraHeaders` add e.g. the
+ * workflow id): the instance holds a chunk at a time, whatever the file's size.
+ */
 export async function fileResponse(
   blob: FileStore,
   file: StoredFile,
@@ -23,8 +25,9 @@ export async function fileResponse(
   const stored = await blob.get(file.container, file.blob_path);
   return {
     status: 200,
-    body: await buffer(stored.stream),
+    body: stored.stream,
     headers: {
+      ...(stored.contentLength !== undefined ? { 'content-length': String(stored.contentLength) } : {}),
       'content-type': file.content_type,
       'content-disposition': contentDisposition(file.file_name),
       'x-content-sha256': file.sha256,

@@ -20,10 +20,11 @@ const appRoot = path.resolve(__dirname, '..', '..');
 export async function startHost(
   env: Record<string, string | undefined> = {},
   timeoutMs = 60_000,
+  args: readonly string[] = [],
 ): Promise<RunningHost> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [path.join(appRoot, 'dist/host/main.js')],
+    [path.join(appRoot, 'dist/host/main.js'), ...args],
     {
       cwd: appRoot,
       env: { ...process.env, PORT: '0', ...env },
@@ -87,8 +88,9 @@ export function startHostOn(
 /** Runs the host expecting it to fail at start; resolves with its exit code and stderr. */
 export function startHostExpectingFailure(
   env: Record<string, string | undefined>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js')], {
+  const child = spawn(process.execPath, [path.join(appRoot, 'dist/host/main.js'), ...args], {
     cwd: appRoot,
     env: { ...process.env, ...env },
   });
