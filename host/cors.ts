@@ -19,15 +19,8 @@ export const corsAllowedHeaders = [
 ];
 
 /** Response headers the API documents, which a page could not read without them being exposed. */
-export const corsExposedHeaders = [
-  'content-disposition',
-  'location',
-  'retry-after',
-  'x-export-workflow-id',
-  'x-content-sha256',
-  'x-export-warnings',
-  'x-request-id',
-];
+import { exposedResponseHeaders } from '../shared/http/exposedHeaders';
+export { exposedResponseHeaders as corsExposedHeaders };
 
 /** How long a browser may cache a preflight answer. */
 export const corsMaxAgeSeconds = 600;
@@ -107,7 +100,7 @@ export function corsResponseHeaders(
   const anyOrigin = settings.origins.includes('*') && !settings.credentials;
   return {
     'access-control-allow-origin': anyOrigin ? '*' : origin,
-    'access-control-expose-headers': corsExposedHeaders.join(', '),
+    'access-control-expose-headers': exposedResponseHeaders.join(', '),
     ...(settings.credentials ? { 'access-control-allow-credentials': 'true' } : {}),
     // A cache must not hand one origin's answer to another.
     ...(anyOrigin ? {} : { vary: 'Origin' }),

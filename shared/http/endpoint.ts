@@ -7,6 +7,7 @@ import { logEvent } from '../core/log';
 import { appServices, orchestrationFor, readyServices, type AppServices } from '../app/compositionRoot';
 import type { OrchestrationControl } from '../ports/orchestration';
 import { maxJsonBodyBytes, mediaType, parseJsonBody, readBytes } from './body';
+import { exposedResponseHeaders } from './exposedHeaders';
 import { idPattern, maxRouteParamLength, type ErrorResponse } from './schemas';
 
 /** What an HTTP function's body works with. */
@@ -51,6 +52,12 @@ function routeParams<P extends string>(http: HttpRequest, names: readonly P[]): 
 /** The JSON error body (`errorResponse` in schemas.ts is its contract). */
 export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorResponse {
   return { error: { code, message, details } };
+}
+
+function withExposedHeaders(response: HttpResponseInit): HttpResponseInit {
+  const headers = new Headers(response.headers);
+  headers.set('access-control-expose-headers', exposedResponseHeaders.join(', '));
+  return { ...response, headers: Object.fromEntries(headers) };
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
@@ -111,9 +118,9 @@ export function authenticated<P extends string>(
       const services = await readyServices();
       let control: OrchestrationControl | undefined;
       const orchestration = () => (control ??= orchestrationFor(context));
-      return await handler({ caller, params, services, orchestration, http, context });
+      return withExposedHeaders(await handler({ caller, params, services, orchestration, http, context }));
     } catch (thrown) {
-      return errorResponse(thrown, context);
+      return withExposedHeaders(errorResponse(thrown, context));
     }
   };
 }
@@ -125,9 +132,9 @@ export function authenticated<P extends string>(
 export function anonymous(handler: AnonymousHandler): HttpHandler {
   return async (http, context) => {
     try {
-      return await handler({ services: appServices(), http, context });
+      return withExposedHeaders(await handler({ services: appServices(), http, context }));
     } catch (thrown) {
-      return errorResponse(thrown, context);
+      return withExposedHeaders(errorResponse(thrown, context));
     }
   };
 }

@@ -155,7 +155,7 @@ describe('the web app in a browser, from another origin', () => {
       paths: Record<string, Record<string, unknown>>;
     };
     const operations = Object.values(contract.paths).reduce((n, item) => n + Object.keys(item).length, 0);
-    await tab.waitForFunction((n) => document.querySelectorAll('.opblock').length >= n, operations, {
+    await tab.waitForFunction(`document.querySelectorAll('.opblock').length >= ${operations}`, undefined, {
       timeout: 20_000,
     });
     expect(outside).toEqual([]); // no CDN: every asset comes from the host

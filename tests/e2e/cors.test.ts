@@ -72,10 +72,22 @@ describe('CORS on the local host (npm start -- --cors <origins>)', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   });
 
-  it('when an unlisted origin calls a route, then the answer carries no CORS header', async () => {
+  it('when an unlisted origin calls a route, then the answer grants it nothing', async () => {
     const response = await fetch(`${host.url}/api/v1/health`, { headers: { origin: 'http://evil.example' } });
     expect(response.status).toBe(200);
-    expect(corsHeaders(response)).toEqual([]);
+    // Only the app's own expose list, which grants no origin anything (see the next test).
+    expect(corsHeaders(response)).toEqual(['access-control-expose-headers']);
+  });
+
+  it('when any answer leaves the app, then it names the headers to expose itself, as Azure CORS cannot', async () => {
+    // In Azure, App Service answers preflights and Allow-Origin but has no exposed-headers setting.
+    const response = await fetch(`${host.url}/api/v1/docs`, {
+      headers: authHeaders('cors.user@contoso.com'),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-expose-headers')?.split(', ')).toEqual(
+      expect.arrayContaining(['content-disposition', 'x-export-warnings', 'x-request-id']),
+    );
   });
 
   it('when the web app preflights an unknown route, then the method is allowed so the page sees the 404', async () => {
