@@ -83,9 +83,15 @@ describe('hostile uploads', () => {
         probes.push({ health: health.ms, docs: docs.ms, duringParse });
         await pause(100);
       } while (!settled || probes.length < 3);
+      // Typically within 1 s; and every probe well inside the 3 s parse deadline, which a parse
+      // holding the event loop would make them wait out (a shared CI core can slow one probe).
+      const median = (values: number[]) =>
+        [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+      expect(median(probes.map((p) => p.health))).toBeLessThan(1000);
+      expect(median(probes.map((p) => p.docs))).toBeLessThan(1000);
       for (const probe of probes) {
-        expect(probe.health).toBeLessThan(1000);
-        expect(probe.docs).toBeLessThan(1000);
+        expect(probe.health).toBeLessThan(2500);
+        expect(probe.docs).toBeLessThan(2500);
       }
       // The slow file keeps its parser busy for the whole deadline: many probes ran meanwhile.
       if (limit === 'parse_deadline') {
