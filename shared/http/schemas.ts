@@ -208,7 +208,13 @@ export const reviewResponse = z.strictObject({
   links: exportLinksResponse,
 });
 
-const exportWarning = z.strictObject({ code: z.string(), message: z.string(), count: z.number().int() });
+const exportWarning = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  count: z.number().int(),
+  /** The first record concerned, by its 1-based position in the file, where the writer can tell. */
+  first_record: z.number().int().positive().optional(),
+});
 const deliverableInfo = z.strictObject({
   file_name: z.string(),
   file_size: z.number().int(),
