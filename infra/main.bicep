@@ -168,6 +168,7 @@ module api 'app/api.bicep' = {
       JOB_FILE_RETENTION_DAYS: '7'
       REVIEW_WINDOW_SECONDS: '2592000'
       BULK_BATCHES_PER_GENERATION: '50'
+      JOB_BATCH_MAX_BYTES: '8388608'
     }
   }
 }

@@ -74,7 +74,7 @@ describe('authenticated endpoint', () => {
       context,
     )) as HttpResponseInit;
     expect(response.status).toBe(503);
-    expect(response.headers).toEqual({ 'retry-after': '7' });
+    expect(response.headers).toMatchObject({ 'retry-after': '7' });
   });
 
   it('when a resource is missing, then 404 with code not_found', async () => {
