@@ -25,7 +25,7 @@ export function cosmosEmulatorConnectionString(port: number): string {
  * SDK request paid a new TCP connection (≈ 4,000 a second under the load bench), which Cosmos DB
  * itself never asks for.
  */
-export async function startCosmosEmulator(): Promise<Emulator & { requests(): number }> {
+export async function startCosmosEmulator(): Promise<Emulator & { requests: () => number }> {
   const server = createHttpServer({ keepAlive: true });
   // Counted for the load bench's requests per flow.
   let requests = 0;
