@@ -17,7 +17,7 @@ import type { DocumentAi } from '../ports/ai';
 import type { WorkflowStart } from '../workflows/exportWorkflowDefinition';
 import { renderDeliverable } from './deliverable';
 import type { DocumentRecord } from './documents';
-import type { ExportTrackingStore, WorkflowRecords } from './exportTracking';
+import type { ExportTrackingStore } from './exportTracking';
 
 export interface Stage1Outcome {
   stage_1_id: string;
@@ -39,9 +39,7 @@ const elapsed = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.
 /**
  * The work of each stage, called by the `exportWorkflow` activities. Every step is idempotent:
  * records have deterministic ids and are upserted, the deliverable's blob path is fixed, and a
- * stage already recorded is returned as it is rather than produced again. Each activity reads
- * the workflow's records once, in one query, and hands the header it read to its header update
- * (conditional on that read: a writer that got in between makes it read again).
+ * stage already recorded is returned as it is rather than produced again.
  */
 export class ExportStagesService {
   constructor(
@@ -65,17 +63,15 @@ export class ExportStagesService {
     owner: Owner,
     workflowId: string,
     changes: Partial<WorkflowHeader> & { status: WorkflowStatus },
-    known?: WorkflowHeader,
   ): Promise<void> {
-    await this.tracking.updateHeader(owner.email, workflowId, () => changes, known);
+    await this.tracking.updateHeader(owner.email, workflowId, () => changes);
   }
 
   /** Stage 1: the AI summary of the extracted data; the workflow then awaits the user's review. */
   async recordInitialSummary(start: WorkflowStart): Promise<Stage1Outcome> {
-    const { header, stages } = await this.records(start);
-    const existing = stages[1];
+    const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
     if (existing) {
-      await this.headerAwaitsReview(start, header);
+      await this.headerAwaitsReview(start);
       return { stage_1_id: existing.id, completed_at: existing.timestamp };
     }
 
@@ -107,17 +103,14 @@ export class ExportStagesService {
       ai_metadata: run.metadata,
     };
     await this.tracking.save(stage1);
-    await this.headerAwaitsReview(start, header);
+    await this.headerAwaitsReview(start);
     return { stage_1_id: stage1.id, completed_at: now };
   }
 
   /** The header (written before the orchestration started) moves on from `pending`, never back. */
-  private async headerAwaitsReview(start: WorkflowStart, known?: WorkflowHeader): Promise<void> {
-    await this.tracking.updateHeader(
-      start.owner.email,
-      start.export_workflow_id,
-      (header) => (header.status === 'pending' ? { stage: 1, status: 'awaiting_user_review' } : undefined),
-      known,
+  private async headerAwaitsReview(start: WorkflowStart): Promise<void> {
+    await this.tracking.updateHeader(start.owner.email, start.export_workflow_id, (header) =>
+      header.status === 'pending' ? { stage: 1, status: 'awaiting_user_review' } : undefined,
     );
   }
 
@@ -126,27 +119,20 @@ export class ExportStagesService {
     start: WorkflowStart,
     editsId: string,
   ): Promise<{ stage_2_id: string; completed_at: string }> {
-    const records = await this.records(start);
-    const existing = records.stages[2];
+    const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
     if (existing) {
       // A retry after the stage was written: make sure the header caught up too.
-      await this.updateHeader(
-        start.owner,
-        start.export_workflow_id,
-        {
-          stage: 2,
-          status: 'awaiting_final_processing',
-          format: existing.user_preferences.format,
-          document_template: existing.user_preferences.document_template,
-        },
-        records.header,
-      );
+      await this.updateHeader(start.owner, start.export_workflow_id, {
+        stage: 2,
+        status: 'awaiting_final_processing',
+        format: existing.user_preferences.format,
+        document_template: existing.user_preferences.document_template,
+      });
       return { stage_2_id: existing.id, completed_at: existing.timestamp };
     }
-    const stage1 = this.requireStage1(start, records);
-    // The query only finds edits of this workflow.
-    const edits = records.edits.find((e) => e.id === editsId);
-    if (!edits)
+    const stage1 = await this.requireStage1(start);
+    const edits = await this.tracking.edits(start.owner.email, editsId);
+    if (!edits || edits.export_workflow_id !== start.export_workflow_id)
       throw new AppError('not_found', `Workflow ${start.export_workflow_id} has no edits ${editsId}.`);
     const modifications = edits.modifications;
     const now = new Date().toISOString();
@@ -171,40 +157,29 @@ export class ExportStagesService {
     await this.tracking.save(stage2);
     // Stage 2 now holds the edits; the submitted copy goes (a retry finds stage 2 above).
     await this.tracking.deleteEdits(start.owner.email, editsId);
-    await this.updateHeader(
-      start.owner,
-      start.export_workflow_id,
-      {
-        stage: 2,
-        status: 'awaiting_final_processing',
-        format: modifications.preferences.format,
-        document_template: modifications.preferences.document_template,
-      },
-      records.header,
-    );
+    await this.updateHeader(start.owner, start.export_workflow_id, {
+      stage: 2,
+      status: 'awaiting_final_processing',
+      format: modifications.preferences.format,
+      document_template: modifications.preferences.document_template,
+    });
     return { stage_2_id: stage2.id, completed_at: now };
   }
 
   /** Stage 3: the final AI summary, the file in the chosen format, stored and recorded. */
   async produceDeliverable(start: WorkflowStart): Promise<DeliverableInfo> {
-    const records = await this.records(start);
-    const existing = records.stages[3];
+    const existing = await this.tracking.stage(start.owner.email, start.export_workflow_id, 3);
     if (existing) {
-      await this.updateHeader(
-        start.owner,
-        start.export_workflow_id,
-        {
-          stage: 3,
-          status: 'completed',
-          completed_at: existing.timestamp,
-          deliverable: existing.deliverable,
-        },
-        records.header,
-      );
+      await this.updateHeader(start.owner, start.export_workflow_id, {
+        stage: 3,
+        status: 'completed',
+        completed_at: existing.timestamp,
+        deliverable: existing.deliverable,
+      });
       return existing.deliverable;
     }
-    const stage1 = this.requireStage1(start, records);
-    const stage2 = records.stages[2];
+    const stage1 = await this.requireStage1(start);
+    const stage2 = await this.tracking.stage(start.owner.email, start.export_workflow_id, 2);
     if (!stage2) throw new Error(`Workflow ${start.export_workflow_id} has no stage 2 record.`);
 
     const preferences = stage2.user_preferences;
@@ -278,12 +253,12 @@ export class ExportStagesService {
       traceability: [stage1.id, stage2.id, stageId(start.export_workflow_id, 3)],
     };
     await this.tracking.save(stage3);
-    await this.updateHeader(
-      start.owner,
-      start.export_workflow_id,
-      { stage: 3, status: 'completed', completed_at: now, deliverable },
-      records.header,
-    );
+    await this.updateHeader(start.owner, start.export_workflow_id, {
+      stage: 3,
+      status: 'completed',
+      completed_at: now,
+      deliverable,
+    });
     return deliverable;
   }
 
@@ -301,12 +276,8 @@ export class ExportStagesService {
     });
   }
 
-  private records(start: WorkflowStart): Promise<WorkflowRecords> {
-    return this.tracking.records(start.owner.email, start.export_workflow_id);
-  }
-
-  private requireStage1(start: WorkflowStart, records: WorkflowRecords): Stage1Record {
-    const stage1 = records.stages[1];
+  private async requireStage1(start: WorkflowStart): Promise<Stage1Record> {
+    const stage1 = await this.tracking.stage(start.owner.email, start.export_workflow_id, 1);
     if (!stage1)
       throw new AppError('conflict', `Workflow ${start.export_workflow_id} has no stage 1 record.`);
     return stage1;

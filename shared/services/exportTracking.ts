@@ -13,16 +13,6 @@ import { callerPage, callerRecord } from './callerRecords';
 
 type Stored = TrackingRecord & OwnedRecord;
 
-/** Everything recorded of one workflow: its header, the stages written so far, its pending edits. */
-export interface WorkflowRecords {
-  header?: WorkflowHeader;
-  stages: { [S in StageRecord['stage']]?: Extract<StageRecord, { stage: S }> };
-  edits: EditsRecord[];
-}
-
-/** A workflow has a header, three stages and, between a submit and stage 2, its edits: far fewer. */
-const maxWorkflowRecords = 50;
-
 export const alreadySubmitted = (workflowId: string) =>
   new AppError(
     'already_submitted',
@@ -59,11 +49,9 @@ export class ExportTrackingStore {
     owner: string,
     workflowId: string,
     change: (header: WorkflowHeader) => Partial<WorkflowHeader> | undefined,
-    /** The header as the caller already read it (with its `_etag`), saving the first read. */
-    known?: WorkflowHeader,
   ): Promise<WorkflowHeader> {
     for (let attempt = 1; ; attempt++) {
-      const header = attempt === 1 && known ? known : await this.header(owner, workflowId);
+      const header = await this.header(owner, workflowId);
       if (!header) throw new Error(`Workflow ${workflowId} has no header record.`);
       const changes = change(header);
       if (!changes) return header;
@@ -123,29 +111,6 @@ export class ExportTrackingStore {
     return item?.type === 'stage' && item.stage === stage
       ? (item as Extract<StageRecord, { stage: S }>)
       : undefined;
-  }
-
-  /**
-   * The workflow's header, stages and edits in one query (instead of a point read each): what an
-   * activity needs to see what is done already and to do the rest. The container's indexing is
-   * consistent, so the query sees every write before it, and the header it returns carries its
-   * `_etag` for a conditional update.
-   */
-  async records(owner: string, workflowId: string): Promise<WorkflowRecords> {
-    const items = await this.items.take(owner, {
-      where: 'c.export_workflow_id = @id',
-      parameters: [{ name: '@id', value: workflowId }],
-      max: maxWorkflowRecords,
-    });
-    const found: WorkflowRecords = { stages: {}, edits: [] };
-    for (const item of items) {
-      if (item.type === 'workflow' && item.id === workflowId) found.header = item;
-      else if (item.type === 'edits') found.edits.push(item);
-      else if (item.type === 'stage' && item.id === stageId(workflowId, item.stage)) {
-        (found.stages as Record<number, StageRecord>)[item.stage] = item;
-      }
-    }
-    return found;
   }
 
   /** The caller's workflow header; another user's answers like a missing one. */
