@@ -1,31 +1,21 @@
-/** How a wait spaces its checks. */
-export interface WaitPacing {
-  /** When the first check comes: 0 checks at once; more when the answer cannot be there yet. */
-  firstCheckAfterMs?: number;
-  /** The longest pause between two checks. */
-  maxDelayMs?: number;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Polls `check` until it yields a value or `limitMs` passes (then `undefined`). The pauses double
- * up to `maxDelayMs`, so short work answers fast without a busy loop on long work.
+ * Polls `check` until it yields a value or `limitMs` passes (then `undefined`). The first checks
+ * come quickly, then back off up to `maxDelayMs`, so short work answers fast without a busy loop
+ * on long work.
  */
 export async function waitFor<T>(
   check: () => Promise<T | undefined>,
   limitMs: number,
-  { firstCheckAfterMs = 0, maxDelayMs = 250 }: WaitPacing = {},
+  maxDelayMs = 250,
 ): Promise<T | undefined> {
   const deadline = Date.now() + limitMs;
-  let delay = Math.max(firstCheckAfterMs, 5);
-  if (firstCheckAfterMs > 0) await sleep(Math.min(firstCheckAfterMs, limitMs));
+  let delay = 5;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return undefined;
-    await sleep(Math.min(delay, remaining));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, remaining)));
     delay = Math.min(delay * 2, maxDelayMs);
   }
 }

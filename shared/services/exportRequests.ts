@@ -39,13 +39,8 @@ interface Dependencies {
   waitLimitMs: number;
 }
 
-/**
- * How a waiting request polls the orchestration status. Nothing can have moved right after a
- * start or an event (a stage is an activity, a Cosmos write and an orchestrator replay away), so
- * the first check waits 15 ms; the pauses then double (15, 30, 60 ms…) up to 250 ms, so 32
- * requests waiting seconds cost ~130 status queries a second, not ~320 at a 100 ms cap.
- */
-const statusPolling = { firstCheckAfterMs: 15, maxDelayMs: 250 };
+/** The slowest a waiting request polls the orchestration status. */
+const statusPollCapMs = 100;
 
 /** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
 type HeaderChoices = Pick<WorkflowHeader, 'format' | 'document_template' | 'regenerated_from' | 'edits_id'>;
@@ -280,9 +275,9 @@ export class ExportRequests {
 
   /**
    * Waits, up to the limit, for the orchestration to finish or to reach a point `reached` sees in
-   * its custom status. Polls the Durable status (cheap), not the records, paced by
-   * `statusPolling`: short work is seen within tens of milliseconds, and many waiting requests do
-   * not flood the task hub (at a 25 ms cap, 32 waiters cost ~1,300 queries a second).
+   * its custom status. Polls the Durable status (cheap), not the records, backing off to one
+   * query every 100 ms: short work is seen within a few milliseconds, and many waiting
+   * requests do not flood the task hub (at a 25 ms cap, 32 waiters cost ~1,300 queries a second).
    */
   private awaitRuntime(
     control: OrchestrationControl,
@@ -297,7 +292,7 @@ export class ExportRequests {
         return finished || reached(status.customStatus) ? true : undefined;
       },
       this.deps.waitLimitMs,
-      statusPolling,
+      statusPollCapMs,
     );
   }
 
