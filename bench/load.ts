@@ -28,6 +28,14 @@ const LoadResult = z.object({
   /** The host process's CPU time (user + system) per completed flow, in each phase. */
   host_cpu_ms_per_flow: z.number().nonnegative(),
   single_user_host_cpu_ms_per_flow: z.number().nonnegative(),
+  /** Requests the host sent the Cosmos emulator per completed flow (the user's peer check included). */
+  cosmos_requests_per_flow: z.number().nonnegative(),
+  single_user_cosmos_requests_per_flow: z.number().nonnegative(),
+  /**
+   * This process's CPU time per flow at N users: the Cosmos emulator and the simulated users. Near
+   * 1,000 ms per second of the phase, it, not the host, is what limits the figure.
+   */
+  bench_cpu_ms_per_flow: z.number().nonnegative(),
   /** flows_per_s / single_user_flows_per_s, measured in the same run (goal ≥ 2.5). */
   scaling: z.number().nonnegative(),
   errors_5xx: z.number().int().nonnegative(),
@@ -103,9 +111,17 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-async function phase(host: { url: string; pid: number }, users: number, seconds: number, peers: string[][]) {
+async function phase(
+  host: { url: string; pid: number },
+  cosmosRequests: () => number,
+  users: number,
+  seconds: number,
+  peers: string[][],
+) {
   const baseUrl = host.url;
   const cpuBefore = cpuMs(host.pid);
+  const requestsBefore = cosmosRequests();
+  const benchCpuBefore = process.cpuUsage();
   const tally: Tally = { latencies: [], errors5xx: 0, crossUserReads: 0 };
   const deadline = performance.now() + seconds * 1000;
   // Each user is shown the workflows of the user next to it.
@@ -116,9 +132,15 @@ async function phase(host: { url: string; pid: number }, users: number, seconds:
   );
   const sorted = [...tally.latencies].sort((a, b) => a - b);
   const cpu = cpuMs(host.pid) - cpuBefore;
+  const requests = cosmosRequests() - requestsBefore;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const perFlow = (total: number, digits: number) =>
+    sorted.length > 0 ? Math.round((total / sorted.length) * 10 ** digits) / 10 ** digits : 0;
   return {
     flows: sorted.length,
-    hostCpuMsPerFlow: sorted.length > 0 ? Math.round(cpu / sorted.length) : 0,
+    hostCpuMsPerFlow: perFlow(cpu, 0),
+    cosmosRequestsPerFlow: perFlow(requests, 1),
+    benchCpuMsPerFlow: perFlow((benchCpu.user + benchCpu.system) / 1000, 0),
     flows_per_s: Math.round((sorted.length / seconds) * 10) / 10,
     p50_ms: Math.round(percentile(sorted, 50)),
     p95_ms: Math.round(percentile(sorted, 95)),
@@ -171,9 +193,9 @@ async function runLoadBench(options: BenchOptions): Promise<string> {
   });
   try {
     const peers = Array.from({ length: users }, () => [] as string[]);
-    await phase(host, 1, Math.min(3, seconds), peers); // warm-up
-    const single = await phase(host, 1, seconds, peers);
-    const many = await phase(host, users, seconds, peers);
+    await phase(host, cosmos.requests, 1, Math.min(3, seconds), peers); // warm-up
+    const single = await phase(host, cosmos.requests, 1, seconds, peers);
+    const many = await phase(host, cosmos.requests, users, seconds, peers);
     const result = {
       users,
       seconds,
@@ -185,6 +207,9 @@ async function runLoadBench(options: BenchOptions): Promise<string> {
       single_user_p95_ms: single.p95_ms,
       host_cpu_ms_per_flow: many.hostCpuMsPerFlow,
       single_user_host_cpu_ms_per_flow: single.hostCpuMsPerFlow,
+      cosmos_requests_per_flow: many.cosmosRequestsPerFlow,
+      single_user_cosmos_requests_per_flow: single.cosmosRequestsPerFlow,
+      bench_cpu_ms_per_flow: many.benchCpuMsPerFlow,
       scaling: single.flows_per_s > 0 ? Math.round((many.flows_per_s / single.flows_per_s) * 100) / 100 : 0,
       errors_5xx: single.errors5xx + many.errors5xx,
       cross_user_reads: single.crossUserReads + many.crossUserReads,

@@ -25,8 +25,11 @@ export function cosmosEmulatorConnectionString(port: number): string {
  * SDK request paid a new TCP connection (≈ 4,000 a second under the load bench), which Cosmos DB
  * itself never asks for.
  */
-export async function startCosmosEmulator(): Promise<Emulator> {
+export async function startCosmosEmulator(): Promise<Emulator & { requests: () => number }> {
   const server = createHttpServer({ keepAlive: true });
+  // Counted for the load bench's requests per flow.
+  let requests = 0;
+  server.on('request', () => requests++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -34,6 +37,7 @@ export async function startCosmosEmulator(): Promise<Emulator> {
   const { port } = server.address() as AddressInfo;
   return {
     connectionString: cosmosEmulatorConnectionString(port),
+    requests: () => requests,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
