@@ -11,7 +11,6 @@
  * RSS growth ≤ 32 MB, first byte ≤ 200 ms. `--client-mb-per-s` paces the client's reads (a client
  * slower than Blob Storage; default: as fast as it can). Writes download.json.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -23,6 +22,7 @@ import { BlobStore } from '../shared/adapters/blob';
 import type { BenchDefinition } from './support/benchDefinition';
 import type { BenchOptions } from './support/options';
 import { resultRows, writeResultFile } from './support/resultFile';
+import { startServerProcess } from './support/serverProcess';
 
 const GOAL = { rss_growth_mb: 32, first_byte_ms: 200 };
 
@@ -48,39 +48,6 @@ type Row = z.infer<typeof DownloadRow>;
 const appRoot = path.resolve(__dirname, '..', '..');
 const MB = 1024 * 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** A server in its own process that prints `listening on <url>` once it serves. */
-async function startServerProcess(script: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: appRoot,
-    env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${stderr}`)));
-  });
-  child.stdout.resume();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${script} has no pid`);
-  return {
-    url,
-    pid,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** A process's resident set size, from /proc (Linux). */
 function rssBytes(pid: number): number {
@@ -202,10 +169,11 @@ async function runDownloadBench(options: BenchOptions): Promise<string> {
     COSMOS: cosmos.connectionString,
     COSMOS_DATABASE: `download_${Date.now()}`,
   };
-  const host = await startServerProcess(path.join(appRoot, 'dist/host/main.js'), [], env);
-  const buffered = await startServerProcess(path.join(__dirname, 'service/bufferedDownload.js'), [
-    azurite.connectionString,
-  ]);
+  const host = await startServerProcess(path.join(appRoot, 'dist/host/main.js'), { env, cwd: appRoot });
+  const buffered = await startServerProcess(path.join(__dirname, 'service/bufferedDownload.js'), {
+    args: [azurite.connectionString],
+    cwd: appRoot,
+  });
   try {
     const email = 'bench.download@contoso.com';
     const headers = { 'x-ms-client-principal': principal(email) };

@@ -6,7 +6,6 @@
  * in this one, so the host's figures are the product's. Each user also tries to read another
  * user's workflow: anything but 404 is a cross-user read. Writes load.json.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -15,6 +14,7 @@ import { percentile } from './service/instrument';
 import type { BenchDefinition } from './support/benchDefinition';
 import type { BenchOptions } from './support/options';
 import { writeResultFile } from './support/resultFile';
+import { startServerProcess } from './support/serverProcess';
 
 const LoadResult = z.object({
   users: z.number().int().positive(),
@@ -149,37 +149,10 @@ async function phase(
   };
 }
 
-/** The compiled host in its own process, on a free port; resolves once it prints its listening line. */
-async function startHostProcess(env: Record<string, string>) {
-  // HOST_NODE_ARGS: extra node flags for the host only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+/** The compiled host in its own process; `HOST_NODE_ARGS` adds node flags for it alone (e.g. `--cpu-prof`). */
+function startHostProcess(env: Record<string, string>) {
   const nodeArgs = (process.env.HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(appRoot, 'dist/host/main.js')], {
-    cwd: appRoot,
-    env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr}`)));
-  });
-  child.stdout.resume();
-  return {
-    url,
-    pid: child.pid ?? 0,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return startServerProcess(path.join(appRoot, 'dist/host/main.js'), { env, cwd: appRoot, nodeArgs });
 }
 
 async function runLoadBench(options: BenchOptions): Promise<string> {
