@@ -31,10 +31,16 @@ async function main(argv: readonly string[]): Promise<void> {
 let finished = false;
 failIfExitingUnfinished('bench/run.js', () => finished);
 holdEventLoopUntil(main(process.argv.slice(2))).then(
-  () => (finished = true),
+  () => {
+    finished = true;
+    // Every result file is written: what a bench leaves listening must not keep the run going
+    // (the workflow bench hosts the app in this process, and @azure/functions' HTTP-stream proxy
+    // has no way to be closed).
+    process.exit(0);
+  },
   (error: unknown) => {
     finished = true;
     console.error(error);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );
