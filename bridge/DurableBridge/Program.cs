@@ -34,7 +34,8 @@ try
         {
             logging.ClearProviders();
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            logging.SetMinimumLevel(LogLevel.Warning);
+            // BRIDGE_LOG_LEVEL (e.g. Information) shows the extension's own tracing when diagnosing.
+            logging.SetMinimumLevel(Enum.TryParse(Environment.GetEnvironmentVariable("BRIDGE_LOG_LEVEL"), out LogLevel level) ? level : LogLevel.Warning);
             logging.AddFilter("DurableBridge", LogLevel.Information);
         })
         .ConfigureWebJobs(webJobs =>

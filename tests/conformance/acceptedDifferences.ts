@@ -29,7 +29,7 @@ const mapHistories = (observation: Observation, map: (history: string[]) => stri
 export const acceptedDifferences: readonly AcceptedDifference[] = [
   {
     reason:
-      'Review-window timers: how many of the 1-second timers fire before the edit arrives depends on ' +
+      'Review-window timers: how many of the review timers fire before the edit arrives depends on ' +
       "when the test sees the first one fire and on the engine's polling delay (Azure Storage queues), " +
       "not on the engine's rules. The count is compared up to the edit; the scenario itself checks that " +
       'at least one fired and that the edit completed the workflow.',

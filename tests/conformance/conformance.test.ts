@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { startAzurite, type Emulator } from '../../host/emulators';
 import { startFaultyProxy, type FaultyProxy } from '../support/faultyProxy';
 import { startHost, type RunningHost } from '../support/localHost';
 import { withoutAcceptedDifferences } from './acceptedDifferences';
@@ -10,7 +11,9 @@ import { scenarios, suiteSettings } from './scenarios';
  * One list of scenarios (scenarios.ts) on every engine in CONFORMANCE_ENGINES: each must hold on
  * its own, and every engine's observation must equal the first engine's once the accepted
  * differences (acceptedDifferences.ts) are taken out. Each engine runs the whole app from dist/
- * on the jest run's emulators, with its own database, behind a proxy that injects Cosmos faults.
+ * on the jest run's Cosmos emulator, with its own database, behind a proxy that injects Cosmos
+ * faults, and its own Azurite with Blob, Queue and Table (the extension's Azure Storage provider
+ * needs all three; the jest run's Azurite serves Blob only).
  */
 const engines = selectedEngines();
 const observations = new Map<string, Map<string, Observation>>();
@@ -19,7 +22,8 @@ const cosmosSetting = /AccountEndpoint=([^;]+);AccountKey=([^;]+);/.exec(process
 
 describe.each(engines)('on the $name engine', (engine) => {
   const database = `conf_${engine.name}_${randomUUID().slice(0, 8)}`;
-  const stores = openStores(database);
+  let azurite: Emulator;
+  let stores: ReturnType<typeof openStores>;
   let proxy: FaultyProxy;
   let host: RunningHost;
   const seen = new Map<string, Observation>();
@@ -27,19 +31,27 @@ describe.each(engines)('on the $name engine', (engine) => {
 
   beforeAll(async () => {
     if (!cosmosSetting?.[1] || !cosmosSetting[2]) throw new Error('COSMOS must be a key connection string.');
+    azurite = await startAzurite({ services: 'all' });
+    stores = openStores(database, azurite.connectionString);
     proxy = await startFaultyProxy(cosmosSetting[1]);
-    host = await startHost({
-      ...suiteSettings,
-      ...engine.env,
-      COSMOS: `AccountEndpoint=${proxy.url}/;AccountKey=${cosmosSetting[2]};`,
-      COSMOS_DATABASE: database,
-    });
-  }, 120_000);
+    host = await startHost(
+      {
+        ...suiteSettings,
+        ...engine.env,
+        STORAGE: azurite.connectionString,
+        AzureWebJobsStorage: azurite.connectionString,
+        COSMOS: `AccountEndpoint=${proxy.url}/;AccountKey=${cosmosSetting[2]};`,
+        COSMOS_DATABASE: database,
+      },
+      engine.startTimeoutMs,
+    );
+  }, 300_000);
 
   afterAll(async () => {
     await host?.stop();
     await proxy?.close();
-    stores.close();
+    stores?.close();
+    await azurite?.stop();
   });
 
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (name, scenario) => {

@@ -8,6 +8,8 @@ export interface Engine {
   name: EngineName;
   /** Settings that select the engine when the host starts. */
   env: Record<string, string>;
+  /** How long the host may take to start on this engine. */
+  startTimeoutMs: number;
   /** Where the engine serves the Durable HTTP API (status with history), given the host's URL. */
   durableApi(hostUrl: string): string;
 }
@@ -18,11 +20,14 @@ const known: Record<EngineName, Engine> = {
   local: {
     name: 'local',
     env: { DURABLE_ENGINE: 'local' },
+    startTimeoutMs: 60_000,
     durableApi: (hostUrl) => `${hostUrl}/runtime/webhooks/durabletask`,
   },
   extension: {
     name: 'extension',
     env: { DURABLE_ENGINE: 'extension' },
+    // .NET start-up and the task hub's queues and tables, on a shared 2-core machine.
+    startTimeoutMs: 240_000,
     // The extension's own listener, unless the bridge says otherwise.
     durableApi: (hostUrl) =>
       process.env.CONFORMANCE_EXTENSION_DURABLE_API ?? `${hostUrl}/runtime/webhooks/durabletask`,

@@ -80,7 +80,8 @@ export interface Stores {
   blobs: BlobServiceClient;
 }
 
-export function openStores(database: string): Stores & { close(): void } {
+/** The stores of a run: the jest run's Cosmos emulator, and the Azurite the engine's host writes to. */
+export function openStores(database: string, storage: string): Stores & { close(): void } {
   const endpoint = /AccountEndpoint=([^;]+);/.exec(process.env.COSMOS ?? '')?.[1];
   const key = /AccountKey=([^;]+);/.exec(process.env.COSMOS ?? '')?.[1];
   if (!endpoint || !key) throw new Error('The conformance suite runs on the emulators of the jest set-up.');
@@ -88,7 +89,7 @@ export function openStores(database: string): Stores & { close(): void } {
   return {
     cosmos,
     database,
-    blobs: BlobServiceClient.fromConnectionString(process.env.STORAGE ?? ''),
+    blobs: BlobServiceClient.fromConnectionString(storage),
     close: () => cosmos.dispose(),
   };
 }

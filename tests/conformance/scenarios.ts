@@ -13,9 +13,10 @@ import { eventually, instanceStatus, type Observation, type Stores } from './obs
 /** The settings the suite runs the app with: long waits in seconds, small generations. */
 export const suiteSettings = {
   /** The review window, a few seconds longer than the maximum timer interval. */
-  REVIEW_WINDOW_SECONDS: '5',
-  DURABLE_MAX_TIMER_INTERVAL_SECONDS: '1',
-  DURABLE_LONG_TIMER_INTERVAL_SECONDS: '1',
+  REVIEW_WINDOW_SECONDS: '9',
+  // No shorter than the retries' longest back-off (4 s), which the extension checks against it.
+  DURABLE_MAX_TIMER_INTERVAL_SECONDS: '4',
+  DURABLE_LONG_TIMER_INTERVAL_SECONDS: '4',
   BULK_BATCHES_PER_GENERATION: '2',
   // The timers fire only when a scenario asks (POST /admin/functions/...).
   SCHEDULED_EXPORTS_CRON: '0 0 0 1 1 *',
@@ -196,7 +197,7 @@ export const scenarios: Scenario[] = [
       const api = apiClient(context.hostUrl, newUser('after'));
       const documentId = await newDocument(api);
       const review = await startReview(api, documentId);
-      // The window (5 s) waits in 1-second timers: edit once the first has fired.
+      // The window (9 s) waits in timers of at most 4 s: edit once the first has fired.
       await eventually('the first review timer to fire', async () => {
         const status = await instanceStatus(context.durableApi, review.workflowId);
         return status.historyEvents?.some((e) => e.EventType === 'TimerFired') ? true : undefined;
@@ -246,9 +247,9 @@ export const scenarios: Scenario[] = [
       const [instance] = Object.values(observation.instances);
       expect(instance?.runtimeStatus).toBe('Completed');
       expect(instance?.customStatus).toEqual({ stage: 1, status: 'expired' });
-      // 5 s in timers of at most 1 s: five, each fired, none cancelled or split.
-      expect(instance?.history.filter((l) => l === 'TimerCreated')).toHaveLength(5);
-      expect(instance?.history.filter((l) => l === 'TimerFired')).toHaveLength(5);
+      // 9 s in timers of at most 4 s: three (4, 4, 1), each fired, none cancelled or split.
+      expect(instance?.history.filter((l) => l === 'TimerCreated')).toHaveLength(3);
+      expect(instance?.history.filter((l) => l === 'TimerFired')).toHaveLength(3);
     },
   },
   {
