@@ -27,6 +27,9 @@ export function cosmosEmulatorConnectionString(port: number): string {
  */
 export async function startCosmosEmulator(): Promise<Emulator & { requests: () => number }> {
   const server = createHttpServer({ keepAlive: true });
+  // Idle connections stay open until stop(): with Node's 5 s default the server could close a
+  // socket just as the SDK's agent reuses it (ECONNRESET on a write, then an activity retry).
+  server.keepAliveTimeout = 0;
   // Counted for the load bench's requests per flow.
   let requests = 0;
   server.on('request', () => requests++);

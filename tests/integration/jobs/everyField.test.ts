@@ -145,7 +145,9 @@ describe('every field of every record', () => {
           expect(done.file?.rows).toBe(all.length);
         }
       }),
-      { numRuns: 4 },
+      // Fixed seed: CI runs the same four generated streams every time (each runs three jobs, so
+      // a new seed per run cost minutes on a slow core). Change it to explore other streams.
+      { numRuns: 4, seed: 20261202 },
     );
   }, 240_000);
 });
