@@ -1,4 +1,4 @@
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient, type ApiClient, seedInvoices } from '../support/api';
 import type { FaultyProxy } from '../support/faultyProxy';
 import { newUser } from '../support/invoke';
 import { eventually, instanceStatus, type Observation, type Stores } from './observation';
@@ -91,17 +91,6 @@ async function workflowView(api: ApiClient, workflowId: string) {
 }
 
 const stagesOf = (view: { stages: { stage: number }[] }) => view.stages.map((s) => s.stage);
-
-async function seedDocuments(api: ApiClient, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const created = await api.post('/api/v1/docs', {
-      file_name: `d${i}.json`,
-      document_type: 'invoice',
-      extracted_data: { n: i },
-    });
-    if (created.status !== 201) throw new Error(`document ${i} not created: ${created.status}`);
-  }
-}
 
 interface JobView {
   status: string;
@@ -304,7 +293,7 @@ export const scenarios: Scenario[] = [
     name: 'bulk job: several continueAsNew generations',
     async run(context) {
       const api = apiClient(context.hostUrl, newUser('gens'));
-      await seedDocuments(api, 41); // 5 batches of 10: generations of 2, 2 and 1 batches
+      await seedInvoices(api, 41); // 5 batches of 10: generations of 2, 2 and 1 batches
       const jobId = await createJob(api);
       const job = await jobSettled(api, jobId);
       await instanceSettled(context, jobId);
@@ -341,7 +330,7 @@ export const scenarios: Scenario[] = [
     name: 'bulk job: cancelled while a batch runs',
     async run(context) {
       const api = apiClient(context.hostUrl, newUser('cancel'));
-      await seedDocuments(api, 25);
+      await seedInvoices(api, 25);
       const held = context.cosmosProxy.holdNext(batchQueryOf(api.email));
       const jobId = await createJob(api);
       await held.reached;
@@ -369,7 +358,7 @@ export const scenarios: Scenario[] = [
     name: 'bulk job: fails, then resumes',
     async run(context) {
       const api = apiClient(context.hostUrl, newUser('resume'));
-      await seedDocuments(api, 25);
+      await seedInvoices(api, 25);
       // Every batch read fails until the job has failed (three attempts), then Cosmos is back.
       let failing = true;
       context.cosmosProxy.failNext((r) => failing && batchQueryOf(api.email)(r), 1000);
@@ -412,7 +401,7 @@ export const scenarios: Scenario[] = [
     name: 'schedule: one slot, the timer fired twice',
     async run(context) {
       const api = apiClient(context.hostUrl, newUser('slot'));
-      await seedDocuments(api, 3);
+      await seedInvoices(api, 3);
       const created = await api.post('/api/v1/export-schedules', {
         name: 'nightly',
         data_types: ['documents'],

@@ -1,7 +1,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../shared/config';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient, type ApiClient, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { startHost, type RunningHost } from '../support/localHost';
 
@@ -12,16 +12,6 @@ beforeAll(async () => {
   host = await startHost({ COSMOS_DATABASE: database });
 }, 90_000);
 afterAll(() => host?.stop());
-
-async function seed(api: ApiClient, count: number) {
-  for (let i = 0; i < count; i++) {
-    await api.post('/api/v1/docs', {
-      file_name: `d${i}.json`,
-      document_type: 'invoice',
-      extracted_data: { n: i },
-    });
-  }
-}
 
 async function finished(api: ApiClient, jobId: string) {
   for (;;) {
@@ -34,7 +24,7 @@ async function finished(api: ApiClient, jobId: string) {
 describe('export jobs over HTTP', () => {
   it('when a job is created, then it answers 202 with links, reports progress, and downloads the file', async () => {
     const api = apiClient(host.url, newUser('ann'));
-    await seed(api, 25);
+    await seedInvoices(api, 25);
     const created = await api.post('/api/v1/export-jobs', {
       data_types: ['documents'],
       format: 'csv',
@@ -93,7 +83,7 @@ describe('export jobs over HTTP', () => {
   it('when the job file has expired, then housekeeping deletes it and download answers 410', async () => {
     const email = newUser('exp');
     const api = apiClient(host.url, email);
-    await seed(api, 2);
+    await seedInvoices(api, 2);
     const { job_id: jobId } = (
       await api.post('/api/v1/export-jobs', { data_types: ['documents'], format: 'json' })
     ).json<{ job_id: string }>();
@@ -147,7 +137,7 @@ describe('export jobs over HTTP', () => {
 describe('export schedules over HTTP', () => {
   it('when a schedule is created, read, changed, run and deleted, then each step answers as documented', async () => {
     const api = apiClient(host.url, newUser('sam'));
-    await seed(api, 3);
+    await seedInvoices(api, 3);
     const created = await api.post('/api/v1/export-schedules', {
       name: 'Weekly invoices',
       data_types: ['documents'],

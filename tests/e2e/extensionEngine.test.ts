@@ -2,7 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
@@ -45,19 +45,6 @@ async function durableHistory(instanceId: string) {
   );
   expect(response.status).toBe(200);
   return (await response.json()) as { runtimeStatus: string; historyEvents: { EventType: string }[] };
-}
-
-async function seed(api: ApiClient, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const created = await api.post('/api/v1/docs', {
-      file_name: `r${i}.json`,
-      document_type: 'invoice',
-      extracted_data: { n: i },
-    });
-    ids.push(created.json<{ document_id: string }>().document_id);
-  }
-  return ids;
 }
 
 describe('the app on the Durable extension', () => {
@@ -111,7 +98,7 @@ describe('the app on the Durable extension', () => {
 
   it('when a bulk job runs, then every record is in the file once, and the task hub is in Azure Storage', async () => {
     const api = apiClient(host.url, newUser('bulk'));
-    const ids = await seed(api, 33);
+    const ids = await seedInvoices(api, 33, 'r');
     const created = await api.post('/api/v1/export-jobs', {
       data_types: ['documents'],
       format: 'csv',

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient, type ApiClient, seedInvoices } from '../support/api';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
 /**
@@ -50,19 +50,6 @@ async function crash(running: RunningHost): Promise<void> {
   await running.stop('SIGKILL');
 }
 
-async function seed(api: ApiClient, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const created = await api.post('/api/v1/docs', {
-      file_name: `c${i}.json`,
-      document_type: 'invoice',
-      extracted_data: { n: i },
-    });
-    ids.push(created.json<{ document_id: string }>().document_id);
-  }
-  return ids;
-}
-
 interface Job {
   status: string;
   processed_records: number;
@@ -83,7 +70,7 @@ describe('crash recovery on the Durable extension', () => {
   it('when host and bridge are killed mid-job and mid-review, then after a restart the job completes with every record once and the review goes on', async () => {
     host = await startHostOn('extension', env);
     const api = () => apiClient((host as RunningHost).url, 'crash.user@contoso.com');
-    const ids = await seed(api(), 300);
+    const ids = await seedInvoices(api(), 300, 'c');
 
     const documentId = (
       await api().post('/api/v1/docs', {

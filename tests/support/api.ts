@@ -46,3 +46,18 @@ export function apiClient(baseUrl: string, email: string) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/** Creates `count` small invoice documents (`<prefix><i>.json`) for the caller; their ids in order. */
+export async function seedInvoices(api: ApiClient, count: number, prefix = 'd'): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await api.post('/api/v1/docs', {
+      file_name: `${prefix}${i}.json`,
+      document_type: 'invoice',
+      extracted_data: { n: i },
+    });
+    if (created.status !== 201) throw new Error(`document ${i} not created: ${created.status}`);
+    ids.push(created.json<{ document_id: string }>().document_id);
+  }
+  return ids;
+}
