@@ -10,6 +10,7 @@ import {
   type UserModifications,
   type UserPreferences,
   type WorkflowHeader,
+  type WorkflowStatus,
 } from '../domain/exportRecords';
 import {
   assertDataSize,
@@ -42,8 +43,8 @@ interface Dependencies {
   review?: ReviewTiming;
 }
 
-/** The slowest a waiting request polls the orchestration status. */
-const statusPollCapMs = 100;
+/** Where a workflow ends; phase 2 waits for one of them. */
+const endStatuses: readonly WorkflowStatus[] = ['completed', 'failed', 'expired'];
 
 /** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
 type HeaderChoices = Pick<WorkflowHeader, 'format' | 'document_template' | 'regenerated_from' | 'edits_id'>;
@@ -65,14 +66,17 @@ export class ExportRequests {
   ): Promise<ReviewOutcome> {
     await this.requireExtracted(caller, documentId);
     const workflowId = randomUUID();
-    await this.start(control, caller, workflowId, documentId, request);
-    const reviewed = await this.awaitRuntime(
-      control,
-      workflowId,
-      (customStatus) => ((customStatus as { stage?: number } | null)?.stage ?? 0) >= 1,
-    );
-    const stage1 = reviewed ? await this.deps.tracking.stage(caller.email, workflowId, 1) : undefined;
-    if (!stage1) await this.failIfFailed(caller, workflowId);
+    const header = await this.drive(control, caller, workflowId, {
+      act: () => this.start(control, caller, workflowId, documentId, request),
+      // The summary is recorded before the header moves on from `pending`.
+      settled: (h) => h.status !== 'pending',
+      reached: (customStatus) => ((customStatus as { stage?: number } | null)?.stage ?? 0) >= 1,
+    });
+    const stage1 =
+      header && header.status !== 'pending'
+        ? await this.deps.tracking.stage(caller.email, workflowId, 1)
+        : undefined;
+    if (!stage1) await this.failIfFailed(caller, workflowId, header);
     return stage1
       ? { kind: 'ready', workflow_id: workflowId, ai_summary: stage1.ai_summary }
       : { kind: 'pending', workflow_id: workflowId };
@@ -121,10 +125,11 @@ export class ExportRequests {
       await this.deps.tracking.deleteEdits(caller.email, edits.id);
       throw error;
     }
-    await control.raise(workflowId, exportWorkflow.events.userModifications, {
-      edits_id: edits.id,
-    } satisfies EditsSubmitted);
-    return this.awaitDeliverable(control, caller, workflowId);
+    return this.awaitDeliverable(control, caller, workflowId, () =>
+      control.raise(workflowId, exportWorkflow.events.userModifications, {
+        edits_id: edits.id,
+      } satisfies EditsSubmitted),
+    );
   }
 
   /** A new workflow that reuses another's stage 2 data, with another format or template if asked. */
@@ -180,12 +185,13 @@ export class ExportRequests {
       { export_workflow_id: workflowId, document_id: documentId },
       modifications,
     );
-    await this.start(control, caller, workflowId, documentId, { ...choices, edits_id: edits.id });
-    // Raised right after the start: Durable keeps an event that arrives before the orchestration waits for it.
-    await control.raise(workflowId, exportWorkflow.events.userModifications, {
-      edits_id: edits.id,
-    } satisfies EditsSubmitted);
-    return this.awaitDeliverable(control, caller, workflowId);
+    return this.awaitDeliverable(control, caller, workflowId, async () => {
+      await this.start(control, caller, workflowId, documentId, { ...choices, edits_id: edits.id });
+      // Raised right after the start: Durable keeps an event that arrives before the orchestration waits for it.
+      await control.raise(workflowId, exportWorkflow.events.userModifications, {
+        edits_id: edits.id,
+      } satisfies EditsSubmitted);
+    });
   }
 
   private saveEdits(
@@ -262,13 +268,18 @@ export class ExportRequests {
     return document;
   }
 
+  /** Runs `act` (a start, an event) and waits for the workflow to end, then answers with its file. */
   private async awaitDeliverable(
     control: OrchestrationControl,
     caller: Caller,
     workflowId: string,
+    act: () => Promise<void>,
   ): Promise<DeliverableOutcome> {
-    const finished = await this.awaitRuntime(control, workflowId, () => false);
-    const header = finished ? await this.deps.tracking.header(caller.email, workflowId) : undefined;
+    const header = await this.drive(control, caller, workflowId, {
+      act,
+      settled: (h) => endStatuses.includes(h.status),
+      reached: () => false,
+    });
     await this.failIfFailed(caller, workflowId, header);
     if (header?.status === 'expired')
       throw conflict(`Workflow ${workflowId} expired before the edits arrived; start a new export.`);
@@ -278,26 +289,44 @@ export class ExportRequests {
   }
 
   /**
-   * Waits, up to the limit, for the orchestration to finish or to reach a point `reached` sees in
-   * its custom status. Polls the Durable status (cheap), not the records, backing off to one
-   * query every 100 ms: short work is seen within a few milliseconds, and many waiting
-   * requests do not flood the task hub (at a 25 ms cap, 32 waiters cost ~1,300 queries a second).
+   * Runs `act`, then waits, up to the limit, until the workflow's header is `settled`, and answers
+   * with it (undefined when the limit passed first). The activities that move the workflow on
+   * usually run in this process, and their header writes answer at once, for free. The fallback,
+   * for work done on another instance or worker process, polls the Durable status (finished, or
+   * `reached` in its custom status, then the header is read) after 100 ms, backing off to once a
+   * second: polls of every waiting request used to be most of the task hub's load under many
+   * users (at a 25 ms cap, 32 waiters cost ~1,300 status queries a second).
    */
-  private awaitRuntime(
+  private async drive(
     control: OrchestrationControl,
+    caller: Caller,
     workflowId: string,
-    reached: (customStatus: unknown) => boolean,
-  ): Promise<true | undefined> {
-    return waitFor(
-      async () => {
-        const status = await control.status(workflowId);
-        if (!status) return undefined;
-        const finished = ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus);
-        return finished || reached(status.customStatus) ? true : undefined;
-      },
-      this.deps.waitLimitMs,
-      statusPollCapMs,
-    );
+    steps: {
+      act: () => Promise<void>;
+      settled: (header: WorkflowHeader) => boolean;
+      reached: (customStatus: unknown) => boolean;
+    },
+  ): Promise<WorkflowHeader | undefined> {
+    // Watched before acting, so a write that lands before the wait begins still counts.
+    const feed = this.deps.tracking.watchHeader(workflowId);
+    try {
+      await steps.act();
+      return await waitFor({
+        limitMs: this.deps.waitLimitMs,
+        firstPollMs: 100,
+        maxPollMs: 1_000,
+        changes: { feed, settle: (header) => (steps.settled(header) ? header : undefined) },
+        poll: async () => {
+          const status = await control.status(workflowId);
+          if (!status) return undefined;
+          const finished = ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus);
+          if (!finished && !steps.reached(status.customStatus)) return undefined;
+          return this.deps.tracking.header(caller.email, workflowId);
+        },
+      });
+    } finally {
+      feed.close();
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { AppError } from '../core/errors';
 import type { Caller } from '../core/identity';
+import { openChangeFeed, type ChangeFeed } from '../core/wait';
 import type { OwnedRecord, QueryParameter, RecordStore } from '../ports/records';
 import {
   stageId,
@@ -28,7 +30,27 @@ export interface HistoryFilter {
 
 /** The `export_tracking` container: one header per workflow and one item per stage. */
 export class ExportTrackingStore {
+  /** Header writes this process made, by workflow id: requests waiting on a workflow are woken by them. */
+  private readonly headerWrites = new EventEmitter().setMaxListeners(0);
+
   constructor(private readonly items: RecordStore<Stored>) {}
+
+  /**
+   * The workflow's header as this process writes it, from now until `close()`: the activities
+   * that move a workflow on run in the same worker as the request waiting for it, unless the app
+   * runs on several instances or worker processes (then the waiting request's poll sees it).
+   */
+  watchHeader(workflowId: string): ChangeFeed<WorkflowHeader> {
+    return openChangeFeed((listener) => {
+      this.headerWrites.on(workflowId, listener);
+      return () => this.headerWrites.off(workflowId, listener);
+    });
+  }
+
+  private written(header: WorkflowHeader): WorkflowHeader {
+    this.headerWrites.emit(header.export_workflow_id, header);
+    return header;
+  }
 
   /** Upsert: ids are deterministic, so writing again (a retried activity) replaces, never duplicates. */
   save(record: TrackingRecord): Promise<TrackingRecord> {
@@ -36,8 +58,8 @@ export class ExportTrackingStore {
   }
 
   /** The header of a new workflow; its id is new, so an existing one is a bug (409). */
-  createHeader(header: WorkflowHeader): Promise<TrackingRecord> {
-    return this.items.create(header);
+  async createHeader(header: WorkflowHeader): Promise<WorkflowHeader> {
+    return this.written((await this.items.create(header)) as WorkflowHeader);
   }
 
   /**
@@ -61,7 +83,7 @@ export class ExportTrackingStore {
           ...changes,
           updated_at: new Date().toISOString(),
         });
-        return saved as WorkflowHeader;
+        return this.written(saved as WorkflowHeader);
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'conflict') || attempt === 5) throw error;
       }
@@ -76,11 +98,13 @@ export class ExportTrackingStore {
     const refused = () => alreadySubmitted(header.export_workflow_id);
     if (header.edits_id) throw refused();
     try {
-      await this.items.replaceIfUnchanged({
-        ...header,
-        edits_id: editsId,
-        updated_at: new Date().toISOString(),
-      });
+      this.written(
+        (await this.items.replaceIfUnchanged({
+          ...header,
+          edits_id: editsId,
+          updated_at: new Date().toISOString(),
+        })) as WorkflowHeader,
+      );
     } catch (error) {
       if (error instanceof AppError && error.code === 'conflict') throw refused();
       throw error;

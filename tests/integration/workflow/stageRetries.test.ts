@@ -112,3 +112,39 @@ describe('export stage activities run again', () => {
     );
   });
 });
+
+describe('header writes seen by a waiting request', () => {
+  it('when the stage activities move a workflow on in this process, then a watch on it sees the header as each step left it, and nothing of other workflows or after it closed', async () => {
+    const { services, owner, start, workflowId } = await newWorkflow('wes');
+    const other = await newWorkflow('xia');
+    const tracking = services.exportTracking;
+    const seen: string[] = [];
+    const watch = tracking.watchHeader(workflowId);
+    const collect = () => {
+      for (let header = watch.take(); header; header = watch.take())
+        seen.push(`${header.export_workflow_id === workflowId ? 'own' : 'other'}:${header.status}`);
+    };
+
+    await services.exportStages.recordInitialSummary(other.start);
+    await services.exportStages.recordInitialSummary(start);
+    collect();
+    const edits = editsFor(start, 4);
+    await tracking.save(edits);
+    await tracking.claimEdits((await tracking.header(owner.email, workflowId))!, edits.id);
+    collect();
+    await services.exportStages.recordUserModifications(start, edits.id);
+    collect();
+    await services.exportStages.produceDeliverable(start);
+    collect();
+    watch.close();
+    await tracking.updateHeader(owner.email, workflowId, () => ({ status: 'expired' }));
+    collect();
+
+    expect(seen).toEqual([
+      'own:awaiting_user_review',
+      'own:awaiting_user_review', // the claim of the edits
+      'own:awaiting_final_processing',
+      'own:completed',
+    ]);
+  });
+});
