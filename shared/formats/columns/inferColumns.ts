@@ -85,6 +85,8 @@ export function discoverColumns(
   const columns = new Map<string, { key: string; path: string[] }>();
   const keys = new Set<string>();
   const emptyObjects = new Set<string>();
+  /** Paths some record holds a value (not an object) at: such a column stays, whatever is under it. */
+  const valued = new Set<string>();
   const addLeaf = (path: string[]): void => {
     const id = pathId(path);
     if (columns.has(id)) return;
@@ -115,11 +117,13 @@ export function discoverColumns(
           if (isPlainObject(item)) walk(item, path, depth + 1, true);
       } else {
         addLeaf(path);
+        valued.add(pathId(path));
       }
     }
   };
   for (const record of sample) if (isPlainObject(record)) walk(record, [], 0, false);
   for (const id of emptyObjects) {
+    if (valued.has(id)) continue;
     const path = columns.get(id)?.path ?? [];
     const filled = [...columns.values()].some(
       (c) => c.path.length > path.length && path.every((part, i) => c.path[i] === part),

@@ -49,6 +49,15 @@ describe('column model inference', () => {
     expect(model.columns).toEqual([{ key: 'a.b', path: ['a.b'], type: 'number' }]);
   });
 
+  it('when a field is `{}` in one record, an object in another and a value in a third, then the value keeps its column', () => {
+    const model = inferColumnModel([{ x: {} }, { x: { y: 1 } }, { x: 5 }]);
+    expect(model.columns.map((c) => c.key)).toEqual(['x', 'x.y']);
+  });
+
+  it('when a field is only ever `{}` or an object with fields, then only the fields are columns', () => {
+    expect(inferColumnModel([{ x: {} }, { x: { y: 1 } }]).columns.map((c) => c.key)).toEqual(['x.y']);
+  });
+
   it('when values disagree in type, then the column is mixed', () => {
     expect(inferColumnModel([{ v: 1 }, { v: 'x' }]).columns[0]?.type).toBe('mixed');
   });
