@@ -31,9 +31,8 @@ function samePath(a: readonly string[], b: readonly string[] | undefined): boole
  * length: records are added one by one and only the columns are kept, so a bulk job sees a field
  * that first appears in its last record. The rules are `discoverColumns`' (dotted columns for
  * nested objects up to `MAX_FLATTEN_DEPTH`, the first array of objects met expanded as line
- * items; a column seen both as `{}` and as a value stays), with types merged over every value
- * instead of a sample, and one difference that keeps data `discoverColumns` can lose: a
- * line-items array holding non-objects also gets its own column (its JSON text).
+ * items, which also get the array's own column when they hold non-objects; a column seen both as
+ * `{}` and as a value stays), with types merged over every value instead of a sample.
  */
 export class ColumnUnion {
   private readonly columns = new Map<string, UnionColumn>();

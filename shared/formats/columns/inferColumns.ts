@@ -113,8 +113,16 @@ export function discoverColumns(
           emptyObjects.add(pathId(path));
         }
       } else if (!inItem && Array.isArray(child) && samePath(path, lineItemsPath)) {
-        for (const item of child as readonly unknown[])
+        let scalars = false;
+        for (const item of child as readonly unknown[]) {
           if (isPlainObject(item)) walk(item, path, depth + 1, true);
+          else scalars = true;
+        }
+        // A row per element holds an object's fields only: other elements need the array's own cell.
+        if (scalars) {
+          addLeaf(path);
+          valued.add(pathId(path));
+        }
       } else {
         addLeaf(path);
         valued.add(pathId(path));

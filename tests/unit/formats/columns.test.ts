@@ -44,6 +44,12 @@ describe('column model inference', () => {
     expect(model.columns.map((c) => c.key)).toEqual(['id', 'tags', 'items.sku', 'items.qty', 'items.note']);
   });
 
+  it('when the line items hold values besides objects, then the array keeps its own column too', () => {
+    const model = inferColumnModel([{ id: 1, items: [{ sku: 'x' }, 'loose note', 7] }]);
+    expect(model.lineItemsPath).toEqual(['items']);
+    expect(model.columns.map((c) => c.key)).toEqual(['id', 'items.sku', 'items']);
+  });
+
   it('when a property name contains a dot, then the column keeps its exact path', () => {
     const model = inferColumnModel([{ 'a.b': 1 }]);
     expect(model.columns).toEqual([{ key: 'a.b', path: ['a.b'], type: 'number' }]);
