@@ -20,19 +20,27 @@ interface Claim {
   val: string;
 }
 
-function decodeClaims(principalHeader: string): Claim[] | undefined {
+/**
+ * The principal's claims, and Static Web Apps' `userDetails`: the principal Static Web Apps injects
+ * for its linked backend is `{identityProvider, userId, userDetails, userRoles}`, where
+ * `userDetails` is the e-mail for Entra ID sign-ins, and may carry no claims at all.
+ */
+function decodePrincipal(principalHeader: string): { claims: Claim[]; userDetails?: string } | undefined {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(principalHeader, 'base64').toString('utf8'));
-    if (typeof decoded !== 'object' || decoded === null || !('claims' in decoded)) return undefined;
-    const { claims } = decoded;
-    if (!Array.isArray(claims)) return undefined;
-    return claims.filter(
-      (c): c is Claim =>
-        typeof c === 'object' &&
-        c !== null &&
-        typeof (c as Claim).typ === 'string' &&
-        typeof (c as Claim).val === 'string',
-    );
+    if (typeof decoded !== 'object' || decoded === null) return undefined;
+    const { claims, userDetails } = decoded as { claims?: unknown; userDetails?: unknown };
+    if (!Array.isArray(claims) && typeof userDetails !== 'string') return undefined;
+    return {
+      claims: (Array.isArray(claims) ? (claims as unknown[]) : []).filter(
+        (c): c is Claim =>
+          typeof c === 'object' &&
+          c !== null &&
+          typeof (c as Claim).typ === 'string' &&
+          typeof (c as Claim).val === 'string',
+      ),
+      ...(typeof userDetails === 'string' ? { userDetails } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -46,11 +54,13 @@ const unauthenticated = (message: string) => new AppError('unauthenticated', mes
  */
 export function resolveCaller(principalHeader: string | null, principalName: string | null): Caller {
   if (!principalHeader) throw unauthenticated('Sign-in required: no client principal was presented.');
-  const claims = decodeClaims(principalHeader);
-  if (!claims) throw unauthenticated('The client principal could not be decoded.');
+  const principal = decodePrincipal(principalHeader);
+  if (!principal) throw unauthenticated('The client principal could not be decoded.');
+  const { claims } = principal;
   const claimValue = (types: string[]) =>
     types.map((t) => claims.find((c) => c.typ === t)?.val.trim()).find((v) => v);
-  const email = claimValue(emailClaimTypes) ?? principalName?.trim();
+  const email =
+    claimValue(emailClaimTypes) || principal.userDetails?.trim() || principalName?.trim() || undefined;
   if (!email) throw unauthenticated('The client principal carries no email.');
   // The owner key becomes a partition key and the first segment of blob paths: no separators.
   if (!/^[^\s/\\@]+@[^\s/\\@]+$/.test(email))

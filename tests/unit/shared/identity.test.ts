@@ -31,6 +31,25 @@ describe('resolveCaller', () => {
     expect(resolveCaller(header, null).email).toBe('x@y.io');
   });
 
+  it('when Static Web Apps injects its principal (userDetails, no claims), then the owner is its e-mail', () => {
+    const swa = Buffer.from(
+      JSON.stringify({
+        identityProvider: 'aad',
+        userId: 'd75b260a64504067bfc5b2905e3b8182',
+        userDetails: 'Ana.Silva@Contoso.com',
+        userRoles: ['anonymous', 'authenticated'],
+      }),
+    ).toString('base64');
+    expect(resolveCaller(swa, null)).toEqual({ email: 'ana.silva@contoso.com' });
+  });
+
+  it('when Static Web Apps signs in a GitHub user (userDetails is a user name), then the caller is unauthenticated', () => {
+    const swa = Buffer.from(
+      JSON.stringify({ identityProvider: 'github', userId: 'u1', userDetails: 'octocat', userRoles: [] }),
+    ).toString('base64');
+    expect(unauthenticatedMessage(() => resolveCaller(swa, null))).toMatch(/no usable email/);
+  });
+
   it('when no email claim exists, then the principal-name header is used', () => {
     expect(resolveCaller(principalHeader({ name: 'n' }), 'Someone@Example.org').email).toBe(
       'someone@example.org',
