@@ -213,8 +213,15 @@ export class LocalDurableRuntime implements DurableOperations {
     }
     const now = this.clock.now();
     const output = toJsonText(reason ?? null);
-    // Takes effect at once: an episode still running for it is discarded when it returns.
-    instance.execution.history.push(executionTerminated(now, output));
+    // Takes effect at once: an episode still running for it is discarded when it returns. DTFx
+    // records a terminate as an episode of its own: the event, then the execution completing
+    // with status Terminated (TaskOrchestrationContext.HandleExecutionTerminatedEvent).
+    instance.execution.history.push(
+      orchestratorStarted(now),
+      executionTerminated(now, output),
+      executionCompleted(now, 'Terminated', output),
+      orchestratorCompleted(now),
+    );
     this.finish(instance, 'Terminated', output);
     this.log(
       'warning',
