@@ -65,6 +65,11 @@ export const markWorkflowFailed = registerActivity(
  * the Durable extension: its out-of-process shim recreates only the first segment, so the next
  * task's id lands on a recorded timer. Each timer here is a plain one, and only the one pending
  * is cancelled. The same event task is raced each time, so an edit is never lost between timers.
+ *
+ * The window has ended once the timer set for the deadline fired, whatever the orchestration
+ * clock then says: the Azure Storage provider delivers a timer up to a second early (a queue
+ * message's visibility delay is whole seconds), so comparing the clock with the deadline would
+ * add one short timer after another until the clock catches up.
  */
 function* awaitEdits(
   context: OrchestrationContext,
@@ -72,14 +77,14 @@ function* awaitEdits(
 ): Generator<df.Task, EditsSubmitted | undefined, unknown> {
   const deadline = context.df.currentUtcDateTime.getTime() + review.window_ms;
   const edits = context.df.waitForExternalEvent(exportWorkflow.events.userModifications);
-  for (let now = context.df.currentUtcDateTime.getTime(); now < deadline;) {
-    const timer = context.df.createTimer(new Date(Math.min(deadline, now + review.max_timer_ms)));
+  for (let fireAt = context.df.currentUtcDateTime.getTime(); fireAt < deadline;) {
+    fireAt = Math.min(deadline, context.df.currentUtcDateTime.getTime() + review.max_timer_ms);
+    const timer = context.df.createTimer(new Date(fireAt));
     const winner = yield context.df.Task.any([edits, timer]);
     if (winner === edits) {
       timer.cancel();
       return edits.result as EditsSubmitted;
     }
-    now = context.df.currentUtcDateTime.getTime();
   }
   return undefined;
 }

@@ -24,7 +24,10 @@ interface ExecutionAction extends RecordedAction {
   firstAttemptAt?: Date;
   /** For CreateTimer: whether the library made it a LongTimerTask (split into segments). */
   longTimer?: boolean;
-  /** For CreateTimer: the timer (or latest segment) still pending, to cancel it. */
+  /**
+   * For CreateTimer: the timer (or latest segment) still pending; undefined once the orchestrator
+   * cancelled it, so a segment that fires after that starts no further one.
+   */
   pendingTimerId?: number;
   /** For CreateTimer: how many segments (timers) it has taken so far. */
   segments?: number;
@@ -64,7 +67,6 @@ export function newExecution(input: string | null, timerBounds: TimerBounds): Ex
 export interface ExecutionEffects {
   startActivity(taskId: number, name: string, input: string): void;
   startTimer(timerId: number, fireAt: Date): void;
-  cancelTimer(timerId: number): void;
   /** Fails a scheduled attempt without running it. */
   failUnrun(taskId: number, reason: string): void;
 }
@@ -126,7 +128,12 @@ export function followUpEvent(
     } else {
       effects.startActivity(taskId, functionName, input);
     }
-  } else if (item?.kind === 'timer' && recorded?.action.kind === 'CreateTimer' && recorded.longTimer) {
+  } else if (
+    item?.kind === 'timer' &&
+    recorded?.action.kind === 'CreateTimer' &&
+    recorded.longTimer &&
+    recorded.pendingTimerId === event.TimerId
+  ) {
     const fireAt = nextSegmentFireAt(execution.timerBounds, recorded.action.fireAt, now);
     if (!fireAt) return;
     const timerId = takeSequenceId(execution, { kind: 'timer', actionIndex: item.actionIndex });
@@ -138,23 +145,25 @@ export function followUpEvent(
 }
 
 /**
- * Timers the orchestrator cancelled (`timer.cancel()` after Task.any) must not fire. Returns why
- * the execution cannot go on, if it cannot: on the extension, a split timer cancelled after its
- * first segment fired breaks the replay. Its out-of-process shim replays the cancelled timer as
- * one segment, so every later sequence number lands one or more segments early, on a recorded
- * TimerCreated, and DTFx fails the orchestration as non-deterministic. Failing here too keeps an
- * orchestration that only works locally from passing its tests.
+ * Takes note of the timers the orchestrator cancelled (`timer.cancel()` after Task.any). A durable
+ * timer cannot be withdrawn: DTFx only stops waiting for it (TaskOrchestrationContext cancels the
+ * task, not the timer message), so while the instance runs it still fires, its TimerFired is
+ * recorded and the orchestration ignores it. The runtime leaves it on the clock likewise.
+ *
+ * Returns why the execution cannot go on, if it cannot: on the extension, a split timer cancelled
+ * after its first segment fired breaks the replay. Its out-of-process shim replays the cancelled
+ * timer as one segment, so every later sequence number lands one or more segments early, on a
+ * recorded TimerCreated, and DTFx fails the orchestration as non-deterministic. Failing here too
+ * keeps an orchestration that only works locally from passing its tests.
  */
 export function applyCancellations(
   execution: Execution,
   replayed: readonly OrchestratorAction[],
-  effects: ExecutionEffects,
 ): string | undefined {
   let fault: string | undefined;
   replayed.slice(0, execution.actions.length).forEach((action, index) => {
     const recorded = execution.actions[index];
     if (action.kind !== 'CreateTimer' || !action.isCanceled || recorded?.pendingTimerId === undefined) return;
-    effects.cancelTimer(recorded.pendingTimerId);
     recorded.pendingTimerId = undefined;
     if ((recorded.segments ?? 1) > 1) {
       fault ??=

@@ -41,7 +41,7 @@ export interface ExecutionStartedEvent extends EventBase {
 }
 export interface ExecutionCompletedEvent extends EventBase {
   EventType: typeof HistoryEventType.ExecutionCompleted;
-  OrchestrationStatus: 'Completed' | 'Failed' | 'ContinuedAsNew';
+  OrchestrationStatus: 'Completed' | 'Failed' | 'ContinuedAsNew' | 'Terminated';
   Result: string | null;
 }
 export interface ExecutionTerminatedEvent extends EventBase {

@@ -213,8 +213,15 @@ export class LocalDurableRuntime implements DurableOperations {
     }
     const now = this.clock.now();
     const output = toJsonText(reason ?? null);
-    // Takes effect at once: an episode still running for it is discarded when it returns.
-    instance.execution.history.push(executionTerminated(now, output));
+    // Takes effect at once: an episode still running for it is discarded when it returns. DTFx
+    // records a terminate as an episode of its own: the event, then the execution completing
+    // with status Terminated (TaskOrchestrationContext.HandleExecutionTerminatedEvent).
+    instance.execution.history.push(
+      orchestratorStarted(now),
+      executionTerminated(now, output),
+      executionCompleted(now, 'Terminated', output),
+      orchestratorCompleted(now),
+    );
     this.finish(instance, 'Terminated', output);
     this.log(
       'warning',
@@ -403,7 +410,7 @@ export class LocalDurableRuntime implements DurableOperations {
     const effects = this.effectsFor(instance, execution);
     // Order matters: ids the library took while processing the event come before new actions.
     followUpEvent(execution, event, now, effects, decisions);
-    const fault = applyCancellations(execution, outcome.state.actions, effects);
+    const fault = applyCancellations(execution, outcome.state.actions);
     if (fault) {
       this.fail(instance, fault, now);
       return;
@@ -417,10 +424,6 @@ export class LocalDurableRuntime implements DurableOperations {
     return {
       startActivity: (taskId, name, input) => this.startActivity(instance, execution, taskId, name, input),
       startTimer: (timerId, fireAt) => this.startTimer(instance, execution, timerId, fireAt),
-      cancelTimer: (timerId) => {
-        execution.timers.get(timerId)?.cancel();
-        execution.timers.delete(timerId);
-      },
       failUnrun: (taskId, reason) =>
         this.deliver(instance, execution, taskFailed(this.clock.now(), taskId, reason, '')),
     };

@@ -5,6 +5,7 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   body: string;
+  headers: http.IncomingHttpHeaders;
 }
 export type Match = (request: ProxiedRequest) => boolean;
 
@@ -43,7 +44,12 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const request = { method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') };
+      const request = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        body: body.toString('utf8'),
+        headers: req.headers,
+      };
       const forward = () => {
         const outgoing = http.request(
           {

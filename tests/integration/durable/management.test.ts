@@ -47,6 +47,12 @@ describe('local Durable runtime: management API', () => {
     const status = await h.client.getStatus(id);
     expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Terminated);
     expect(status.output).toBe('cancelled by user');
+    // As DTFx records it: the terminate, then the execution completing as Terminated.
+    const events = h.runtime.getStatus(id, { showHistory: true })?.historyEvents ?? [];
+    expect(events.slice(-2).map((e) => [e.EventType, e.OrchestrationStatus])).toEqual([
+      ['ExecutionTerminated', undefined],
+      ['ExecutionCompleted', 'Terminated'],
+    ]);
     expect(h.runtime.pendingTimers(id)).toEqual([]);
     expect(h.clock.pendingCount).toBe(0);
     // Terminating or signalling a finished instance answers 410 Gone, which the client accepts.

@@ -94,7 +94,7 @@ describe('local Durable runtime: timers', () => {
     expect(status.output).toBe(`woke at ${new Date(startedAt + 30 * dayMs).toISOString()}`);
   });
 
-  it('when the event wins a Task.any against a timer, then the timer is cancelled and never fires', async () => {
+  it('when the event wins a Task.any against a timer, then the cancelled timer still fires, as in DTFx, and is ignored', async () => {
     const id = await h.client.startNew('approvalWithDeadline');
     await h.settle();
     expect(h.runtime.pendingTimers(id)).toHaveLength(1);
@@ -104,18 +104,36 @@ describe('local Durable runtime: timers', () => {
     let status = await h.client.getStatus(id);
     expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Running);
     expect(status.customStatus).toBe('approved, awaiting archive');
-    expect(h.runtime.pendingTimers(id)).toEqual([]);
-    expect(h.clock.pendingCount).toBe(0);
+    // A durable timer cannot be withdrawn: the orchestration stopped waiting, the timer did not.
+    expect(h.runtime.pendingTimers(id)).toHaveLength(1);
 
     h.clock.advanceBy(2 * dayMs);
     await h.settle();
-    expect(eventsOfType(h.runtime.history(id), HistoryEventType.TimerFired)).toEqual([]);
+    expect(eventsOfType(h.runtime.history(id), HistoryEventType.TimerFired)).toHaveLength(1);
+    status = await h.client.getStatus(id);
+    expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Running);
+    expect(status.customStatus).toBe('approved, awaiting archive');
 
     await h.client.raiseEvent(id, 'Archived', 'blob://exports/1.pdf');
     await h.settle();
     status = await h.client.getStatus(id);
     expect(status.runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Completed);
     expect(status.output).toEqual({ approved: { by: 'alice' }, archive: 'blob://exports/1.pdf' });
+  });
+
+  it('when an instance finishes before a timer it cancelled comes due, then the timer is dropped with it', async () => {
+    const id = await h.client.startNew('approvalWithDeadline');
+    await h.settle();
+    await h.client.raiseEvent(id, 'Approval', { by: 'alice' });
+    await h.client.raiseEvent(id, 'Archived', 'blob://exports/1.pdf');
+    await h.settle();
+    expect((await h.client.getStatus(id)).runtimeStatus).toBe(df.OrchestrationRuntimeStatus.Completed);
+    expect(h.runtime.pendingTimers(id)).toEqual([]);
+    expect(h.clock.pendingCount).toBe(0);
+
+    h.clock.advanceBy(2 * dayMs);
+    await h.settle();
+    expect(eventsOfType(h.runtime.history(id), HistoryEventType.TimerFired)).toEqual([]);
   });
 
   it('when the timer wins a Task.any against an event, then the orchestration takes the timeout branch', async () => {

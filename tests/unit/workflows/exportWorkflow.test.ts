@@ -181,6 +181,30 @@ describe('exportWorkflow orchestrator', () => {
     ]);
   });
 
+  it('when the timers fire a little early (Azure Storage), then the timer set for the deadline still ends the window', async () => {
+    const odd = { ...input, review: { window_ms: 10 * day, max_timer_ms: 6 * day } };
+    const history = awaitingReview(odd);
+    // Each delivered 700 ms before its time: the orchestration clock is short of it when it fires.
+    const first = new Date(history.now().getTime() + 6 * day);
+    history
+      .timerCreated(1, first)
+      .nextEpisode(6 * day - 700)
+      .timerFired(1, first);
+    const deadline = new Date(startedAt.getTime() + 1000 + 10 * day);
+    history
+      .timerCreated(2, deadline)
+      .nextEpisode(deadline.getTime() - history.now().getTime() - 700)
+      .timerFired(2, deadline);
+    const run = await replay(history);
+    expect(fireTimes(run.actions)).toEqual([first.toISOString(), deadline.toISOString()]);
+    expect(last(run.actions)).toEqual(
+      expect.objectContaining({
+        functionName: activities.markExpired,
+        input: { ...odd, started_at: start.started_at },
+      }),
+    );
+  });
+
   it('when an activity reports a permanent fault, then it fails at once with that code, without retries', async () => {
     const history = new History(exportWorkflow.name, startedAt, input)
       .scheduled(0, activities.recordInitialSummary)
