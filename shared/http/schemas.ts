@@ -299,7 +299,12 @@ const stageRecord = z.discriminatedUnion('stage', [
 export const workflowResponse = historyEntryResponse.extend({
   error_message: z.string().optional(),
   error_code: z.string().optional(),
-  runtime_status: z.string().nullable(),
+  runtime_status: z
+    .string()
+    .nullable()
+    .describe(
+      "The orchestration's Durable runtime status; it can read Running for a moment after phase 2 answered, while the orchestration records its end.",
+    ),
   stages: z.array(stageRecord),
   links: exportLinksResponse,
 });

@@ -3,7 +3,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { createHash, randomUUID } from 'node:crypto';
 import * as XLSX from 'xlsx';
 import { loadConfig } from '../../shared/config';
-import { apiClient, type ApiClient } from '../support/api';
+import { apiClient, endedWorkflow, type ApiClient } from '../support/api';
 import { startFaultyProxy, type FaultyProxy } from '../support/faultyProxy';
 import { startHost, type RunningHost } from '../support/localHost';
 import { newUser } from '../support/invoke';
@@ -118,11 +118,11 @@ describe('three-stage export workflow', () => {
     expect(file.headers.get('x-content-sha256')).toBe(createHash('sha256').update(file.bytes).digest('hex'));
     expect(file.bytes.toString('utf8')).toContain('Support');
 
-    const done = (await api.get(`/api/v1/exports/${stage1.export_workflow_id}`)).json<{
+    const done = await endedWorkflow<{
       status: string;
       runtime_status: string;
       stages: Record<string, unknown>[];
-    }>();
+    }>(api, stage1.export_workflow_id);
     expect(done).toMatchObject({ status: 'completed', runtime_status: 'Completed' });
     const [s1, s2, s3] = done.stages;
     expect(s1).toMatchObject({

@@ -2,7 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, seedInvoices } from '../support/api';
+import { apiClient, endedWorkflow, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
@@ -83,7 +83,7 @@ describe('the app on the Durable extension', () => {
     }).data;
     expect(rows.flat()).toContain('Contoso Ltd');
 
-    const done = (await api.get(`/api/v1/exports/${workflowId}`)).json<{ stages: unknown[] }>();
+    const done = await endedWorkflow<{ runtime_status?: string; stages: unknown[] }>(api, workflowId);
     expect(done).toMatchObject({ status: 'completed', runtime_status: 'Completed' });
     expect(done.stages).toHaveLength(3);
 

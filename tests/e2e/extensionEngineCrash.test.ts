@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, type ApiClient, seedInvoices } from '../support/api';
+import { apiClient, endedWorkflow, type ApiClient, seedInvoices } from '../support/api';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
 /**
@@ -121,7 +121,7 @@ describe('crash recovery on the Durable extension', () => {
     });
     expect(edits.status).toBe(200);
     expect(edits.bytes.toString('utf8')).toContain('Fabrikam');
-    expect((await api().get(`/api/v1/exports/${workflowId}`)).json()).toMatchObject({
+    expect(await endedWorkflow(api(), workflowId)).toMatchObject({
       status: 'completed',
       runtime_status: 'Completed',
     });

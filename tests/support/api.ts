@@ -61,3 +61,23 @@ export async function seedInvoices(api: ApiClient, count: number, prefix = 'd'):
   }
   return ids;
 }
+
+/**
+ * The workflow as `GET /api/v1/exports/{id}` shows it once its orchestration has ended. Phase 2
+ * answers as soon as the deliverable is recorded; the orchestration records its own end a moment
+ * later (on the extension, one more trip through its queues), so `runtime_status` can still read
+ * `Running` right after the file arrived.
+ */
+export async function endedWorkflow<T extends { runtime_status?: string }>(
+  api: ApiClient,
+  workflowId: string,
+  limitMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const view = (await api.get(`/api/v1/exports/${workflowId}`)).json<T>();
+    if (view.runtime_status !== 'Running' && view.runtime_status !== 'Pending') return view;
+    if (Date.now() > deadline) return view;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
