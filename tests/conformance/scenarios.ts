@@ -128,6 +128,19 @@ function instanceSettled(context: ScenarioContext, instanceId: string) {
   });
 }
 
+/**
+ * Until the orchestration waits for the review (its first review timer is recorded). Phase 1
+ * answers once stage 1 is recorded, which can be a moment before the orchestration has set its
+ * timer; an edit sent in that moment is kept by either engine, but lands before the timer in the
+ * history, and the comparison is of the engines' rules, not of that race.
+ */
+function awaitingReview(context: ScenarioContext, instanceId: string) {
+  return eventually(`instance ${instanceId} to await the review`, async () => {
+    const status = await instanceStatus(context.durableApi, instanceId);
+    return status.historyEvents?.some((e) => e.EventType === 'TimerCreated') ? true : undefined;
+  });
+}
+
 /** The lines of an NDJSON file (the job's download). */
 async function downloadedRows(api: ApiClient, jobId: string): Promise<unknown[]> {
   const file = await api.get(`/api/v1/export-jobs/${jobId}/download`);
@@ -158,6 +171,7 @@ export const scenarios: Scenario[] = [
       const api = apiClient(context.hostUrl, newUser('before'));
       const documentId = await newDocument(api);
       const review = await startReview(api, documentId);
+      await awaitingReview(context, review.workflowId);
       const file = await submitEdits(api, documentId, review.workflowId);
       await instanceSettled(context, review.workflowId);
       const view = await workflowView(api, review.workflowId);
@@ -253,6 +267,7 @@ export const scenarios: Scenario[] = [
       const api = apiClient(context.hostUrl, newUser('stagefail'));
       const documentId = await newDocument(api);
       const review = await startReview(api, documentId);
+      await awaitingReview(context, review.workflowId);
       context.cosmosProxy.failNext(
         (r) =>
           r.method === 'POST' &&
