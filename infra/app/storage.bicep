@@ -45,11 +45,11 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
     policy: {
       rules: [
         {
-          name: 'expire-exports'
+          name: 'expire-export-files'
           enabled: true
           type: 'Lifecycle'
           definition: {
-            filters: { blobTypes: ['blockBlob'], prefixMatch: ['exports/'] }
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['exports/', 'scheduled-exports/'] }
             actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } }
           }
         }
