@@ -32,10 +32,17 @@ const LoadResult = z.object({
   cosmos_requests_per_flow: z.number().nonnegative(),
   single_user_cosmos_requests_per_flow: z.number().nonnegative(),
   /**
-   * This process's CPU time per flow at N users: the Cosmos emulator and the simulated users. Near
-   * 1,000 ms per second of the phase, it, not the host, is what limits the figure.
+   * This process's CPU time per flow at N users: the emulators and the simulated users. Were it
+   * near 1,000 ms per second of the phase, this process, not the host, would limit the figure.
    */
   bench_cpu_ms_per_flow: z.number().nonnegative(),
+  /**
+   * Durable status queries the host served per completed flow at N users, and with 1 user: what
+   * waiting requests cost the task hub (they are woken by the activities' header writes and poll
+   * only as a fallback).
+   */
+  status_queries_per_flow: z.number().nonnegative(),
+  single_user_status_queries_per_flow: z.number().nonnegative(),
   /** flows_per_s / single_user_flows_per_s, measured in the same run (goal ≥ 2.5). */
   scaling: z.number().nonnegative(),
   errors_5xx: z.number().int().nonnegative(),
@@ -111,6 +118,11 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** What the host served so far, by kind (bench/support/requestTally.ts, preloaded into the host). */
+async function servedRequests(hostUrl: string): Promise<Record<string, number>> {
+  return (await (await fetch(`${hostUrl}/.bench/request-tally`)).json()) as Record<string, number>;
+}
+
 async function phase(
   host: { url: string; pid: number },
   cosmosRequests: () => number,
@@ -121,6 +133,7 @@ async function phase(
   const baseUrl = host.url;
   const cpuBefore = cpuMs(host.pid);
   const requestsBefore = cosmosRequests();
+  const statusBefore = (await servedRequests(baseUrl)).durable_status ?? 0;
   const benchCpuBefore = process.cpuUsage();
   const tally: Tally = { latencies: [], errors5xx: 0, crossUserReads: 0 };
   const deadline = performance.now() + seconds * 1000;
@@ -134,6 +147,7 @@ async function phase(
   const cpu = cpuMs(host.pid) - cpuBefore;
   const requests = cosmosRequests() - requestsBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
+  const statusQueries = ((await servedRequests(baseUrl)).durable_status ?? 0) - statusBefore;
   const perFlow = (total: number, digits: number) =>
     sorted.length > 0 ? Math.round((total / sorted.length) * 10 ** digits) / 10 ** digits : 0;
   return {
@@ -141,6 +155,7 @@ async function phase(
     hostCpuMsPerFlow: perFlow(cpu, 0),
     cosmosRequestsPerFlow: perFlow(requests, 1),
     benchCpuMsPerFlow: perFlow((benchCpu.user + benchCpu.system) / 1000, 0),
+    statusQueriesPerFlow: perFlow(statusQueries, 2),
     flows_per_s: Math.round((sorted.length / seconds) * 10) / 10,
     p50_ms: Math.round(percentile(sorted, 50)),
     p95_ms: Math.round(percentile(sorted, 95)),
@@ -149,9 +164,16 @@ async function phase(
   };
 }
 
-/** The compiled host in its own process; `HOST_NODE_ARGS` adds node flags for it alone (e.g. `--cpu-prof`). */
+/**
+ * The compiled host in its own process, with the request tally preloaded; `HOST_NODE_ARGS` adds
+ * node flags for it alone (e.g. `--cpu-prof`).
+ */
 function startHostProcess(env: Record<string, string>) {
-  const nodeArgs = (process.env.HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [
+    '--require',
+    path.join(__dirname, 'support', 'requestTally.js'),
+    ...(process.env.HOST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   return startServerProcess(path.join(appRoot, 'dist/host/main.js'), { env, cwd: appRoot, nodeArgs });
 }
 
@@ -183,6 +205,8 @@ async function runLoadBench(options: BenchOptions): Promise<string> {
       cosmos_requests_per_flow: many.cosmosRequestsPerFlow,
       single_user_cosmos_requests_per_flow: single.cosmosRequestsPerFlow,
       bench_cpu_ms_per_flow: many.benchCpuMsPerFlow,
+      status_queries_per_flow: many.statusQueriesPerFlow,
+      single_user_status_queries_per_flow: single.statusQueriesPerFlow,
       scaling: single.flows_per_s > 0 ? Math.round((many.flows_per_s / single.flows_per_s) * 100) / 100 : 0,
       errors_5xx: single.errors5xx + many.errors5xx,
       cross_user_reads: single.crossUserReads + many.crossUserReads,
