@@ -11,11 +11,10 @@
  * RSS growth ≤ 32 MB, first byte ≤ 200 ms. `--client-mb-per-s` paces the client's reads (a client
  * slower than Blob Storage; default: as fast as it can). Writes download.json.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { startAzurite, startCosmosEmulator } from '../host/emulators';
 import { BlobStore } from '../shared/adapters/blob';
@@ -23,6 +22,7 @@ import type { BenchDefinition } from './support/benchDefinition';
 import type { BenchOptions } from './support/options';
 import { resultRows, writeResultFile } from './support/resultFile';
 import { startServerProcess } from './support/serverProcess';
+import { fillBlobWithRandomBytes } from '../tests/support/randomBlob';
 
 const GOAL = { rss_growth_mb: 32, first_byte_ms: 200 };
 
@@ -144,20 +144,6 @@ async function completedJob(baseUrl: string, headers: Record<string, string>): P
   }
 }
 
-/** Replaces the blob with `mb` MB of random bytes, uploaded as a stream; returns their SHA-256. */
-async function fillBlob(blob: BlobStore, blobPath: string, mb: number): Promise<string> {
-  const hash = createHash('sha256');
-  function* chunks() {
-    for (let i = 0; i < mb; i++) {
-      const chunk = randomBytes(MB);
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
-  await blob.putStream('exports', blobPath, Readable.from(chunks()), 'application/json');
-  return hash.digest('hex');
-}
-
 async function runDownloadBench(options: BenchOptions): Promise<string> {
   const mb = options.positiveInt('mb', { full: 200, smoke: 8 });
   const paced = options.string('client-mb-per-s') !== undefined;
@@ -186,7 +172,7 @@ async function runDownloadBench(options: BenchOptions): Promise<string> {
     await measureDownload(viaApi, headers, host.pid);
     await measureDownload(direct, {}, buffered.pid);
 
-    const stored = await fillBlob(blob, blobPath, mb);
+    const stored = await fillBlobWithRandomBytes(blob, blobPath, mb);
     const rows: Row[] = [];
     const runs = [
       ['streamed', 1, viaApi, host.pid, headers],

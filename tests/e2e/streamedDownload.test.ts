@@ -1,13 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import http from 'node:http';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { startLocalHost, type LocalHost } from '../../host/localHost';
 import { BlobStore } from '../../shared/adapters/blob';
 import { apiClient, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { authHeaders } from '../support/principal';
+import { fillBlobWithRandomBytes } from '../support/randomBlob';
 
 /**
  * A download through the local host to a client that stops reading. With HTTP streams the
@@ -54,20 +54,6 @@ afterAll(async () => {
   }
 });
 
-/** Replaces a blob with `mb` MB of random bytes; their SHA-256. */
-async function fillBlob(blob: BlobStore, blobPath: string, mb: number): Promise<string> {
-  const hash = createHash('sha256');
-  function* chunks() {
-    for (let i = 0; i < mb; i++) {
-      const chunk = randomBytes(MB);
-      hash.update(chunk);
-      yield chunk;
-    }
-  }
-  await blob.putStream('exports', blobPath, Readable.from(chunks()), 'application/json');
-  return hash.digest('hex');
-}
-
 /** Resolves once `done()` holds, looking again after the event loop has run everything pending. */
 async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((resolve) => setImmediate(resolve));
@@ -91,7 +77,7 @@ describe('streamed downloads', () => {
     const [blobPath] = await blob.list('exports', `${email}/jobs/${jobId}/`);
     if (!blobPath) throw new Error(`job ${jobId} has no file`);
     // A real job's file, made large in place: a job of this size would take minutes to export.
-    const stored = await fillBlob(blob, blobPath, fileMb);
+    const stored = await fillBlobWithRandomBytes(blob, blobPath, fileMb);
 
     proxied.length = 0;
     const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
