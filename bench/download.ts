@@ -22,6 +22,7 @@ import type { BenchDefinition } from './support/benchDefinition';
 import type { BenchOptions } from './support/options';
 import { resultRows, writeResultFile } from './support/resultFile';
 import { startServerProcess } from './support/serverProcess';
+import { authHeaders } from '../tests/support/principal';
 import { fillBlobWithRandomBytes } from '../tests/support/randomBlob';
 
 const GOAL = { rss_growth_mb: 32, first_byte_ms: 200 };
@@ -111,12 +112,6 @@ async function measureDownload(
   }
 }
 
-function principal(email: string): string {
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: email }] })).toString(
-    'base64',
-  );
-}
-
 /** A real job through the API: one document, exported as JSON, polled to completion. */
 async function completedJob(baseUrl: string, headers: Record<string, string>): Promise<string> {
   const call = async (method: string, route: string, body?: unknown) => {
@@ -162,7 +157,7 @@ async function runDownloadBench(options: BenchOptions): Promise<string> {
   });
   try {
     const email = 'bench.download@contoso.com';
-    const headers = { 'x-ms-client-principal': principal(email) };
+    const headers = authHeaders(email);
     const jobId = await completedJob(host.url, headers);
     const [blobPath] = await blob.list('exports', `${email}/jobs/${jobId}/`);
     if (!blobPath) throw new Error(`job ${jobId} has no file`);

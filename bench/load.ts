@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { startAzurite, startCosmosEmulator } from '../host/emulators';
+import { authHeaders } from '../tests/support/principal';
 import { percentile } from './service/instrument';
 import type { BenchDefinition } from './support/benchDefinition';
 import type { BenchOptions } from './support/options';
@@ -51,12 +52,6 @@ const LoadResult = z.object({
 
 const appRoot = path.resolve(__dirname, '..', '..');
 
-function principal(email: string): string {
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: email }] })).toString(
-    'base64',
-  );
-}
-
 interface Tally {
   latencies: number[];
   errors5xx: number;
@@ -72,7 +67,7 @@ async function user(
   workflows: { own: string[]; peer: readonly string[] },
 ) {
   const headers = {
-    'x-ms-client-principal': principal(`load-${index}@contoso.com`),
+    ...authHeaders(`load-${index}@contoso.com`),
     'content-type': 'application/json',
   };
   const call = async (method: string, route: string, body?: unknown) => {

@@ -5,14 +5,14 @@
  * share of time spent in Cosmos, Blob, file generation, the AI and the rest (orchestration,
  * HTTP, JSON). Writes workflow.json to bench/results/ (bench/results/smoke/ with --smoke).
  */
-import path from 'node:path';
 import { z } from 'zod';
-import { startLocalHost } from '../host/localHost';
 import { OwnedContainer } from '../shared/adapters/cosmos';
 import { BlobStore } from '../shared/adapters/blob';
 import { LocalDocumentAi } from '../shared/adapters/localDocumentAi';
 import { percentile, resetSpent, spent, timeMethods } from './service/instrument';
+import { authHeaders } from '../tests/support/principal';
 import type { BenchDefinition } from './support/benchDefinition';
+import { startInProcessHost } from './support/inProcessHost';
 import type { BenchOptions } from './support/options';
 import { resultRows, writeResultFile } from './support/resultFile';
 
@@ -79,18 +79,8 @@ async function runWorkflowBench(options: BenchOptions): Promise<string> {
   const deliverable = (await import('../shared/services/deliverable')) as unknown as Record<string, unknown>;
   timeMethods(deliverable, ['renderDeliverable'], 'generation');
 
-  process.env.STORAGE = '';
-  process.env.COSMOS = '';
-  const host = await startLocalHost({
-    port: 0,
-    appRoot: path.resolve(__dirname, '..', '..'),
-    log: () => undefined,
-    timers: false,
-  });
-  const principal = Buffer.from(
-    JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: 'bench@contoso.com' }] }),
-  ).toString('base64');
-  const headers = { 'x-ms-client-principal': principal, 'content-type': 'application/json' };
+  const host = await startInProcessHost();
+  const headers = { ...authHeaders('bench@contoso.com'), 'content-type': 'application/json' };
   const post = async (route: string, body: unknown) => {
     const response = await fetch(`${host.url}${route}`, {
       method: 'POST',

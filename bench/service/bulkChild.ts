@@ -9,14 +9,15 @@
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { cosmosEmulatorConnectionString } from '../../host/emulators';
-import { durableEngineSetting, startLocalHost, type DurableEngine } from '../../host/localHost';
+import { durableEngineSetting, type DurableEngine } from '../../host/localHost';
 import type { OwnedQuery, OwnedRecord } from '../../shared/ports/records';
 import { blockId } from '../../shared/domain/jobs';
 import { readyServices, type AppServices } from '../../shared/app/compositionRoot';
 import { ExportJobsService, type RecordSource } from '../../shared/services/exportJobs';
+import { authHeaders } from '../../tests/support/principal';
 import { runAsBenchChild } from '../support/benchChild';
+import { startInProcessHost } from '../support/inProcessHost';
 import { BulkMode, type BulkCaseResult } from './bulkCase';
 
 const owner = 'bench@contoso.com';
@@ -88,12 +89,7 @@ async function seedCosmos(records: number): Promise<void> {
 }
 
 async function runJob(baseUrl: string, format: string, records: number): Promise<Figures> {
-  const headers = {
-    'content-type': 'application/json',
-    'x-ms-client-principal': Buffer.from(JSON.stringify({ claims: [{ typ: 'email', val: owner }] })).toString(
-      'base64',
-    ),
-  };
+  const headers = { 'content-type': 'application/json', ...authHeaders(owner) };
   const started = performance.now();
   const created = await fetch(`${baseUrl}/api/v1/export-jobs`, {
     method: 'POST',
@@ -209,15 +205,7 @@ async function measureCase(argv: readonly string[]): Promise<BulkCaseResult> {
   const { mode, format, records, engine } = caseFromArguments(argv);
   const separateCosmos = mode === 'cosmos' ? await startSeparateCosmos() : undefined;
   try {
-    process.env.STORAGE = '';
-    process.env.COSMOS = separateCosmos?.connectionString ?? '';
-    const host = await startLocalHost({
-      port: 0,
-      appRoot: path.resolve(__dirname, '..', '..', '..'),
-      log: () => undefined,
-      timers: false,
-      engine,
-    });
+    const host = await startInProcessHost({ engine, cosmos: separateCosmos?.connectionString });
     let figures: Figures;
     try {
       figures = mode === 'raw' ? await runRaw(records) : await runPipeline(host.url, mode, format, records);

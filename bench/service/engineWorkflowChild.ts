@@ -4,9 +4,10 @@
  *   node dist/bench/service/engineWorkflowChild.js <local|extension> <runs>
  * Prints one JSON line (./engineWorkflowCase.ts) through runAsBenchChild.
  */
-import path from 'node:path';
-import { durableEngineSetting, startLocalHost } from '../../host/localHost';
+import { durableEngineSetting } from '../../host/localHost';
+import { authHeaders } from '../../tests/support/principal';
 import { runAsBenchChild } from '../support/benchChild';
+import { startInProcessHost } from '../support/inProcessHost';
 import { invoice } from '../workflow';
 import type { EngineWorkflowResult } from './engineWorkflowCase';
 import { percentile } from './instrument';
@@ -18,23 +19,12 @@ async function measure(argv: readonly string[]): Promise<EngineWorkflowResult> {
   const runs = Number(argv[1] ?? '30');
   if (!Number.isInteger(runs) || runs <= 0)
     throw new Error(`runs must be a positive integer, got "${argv[1]}"`);
-  process.env.STORAGE = '';
-  process.env.COSMOS = '';
-  const host = await startLocalHost({
-    port: 0,
-    appRoot: path.resolve(__dirname, '..', '..', '..'),
-    log: () => undefined,
-    timers: false,
-    engine,
-  });
+  const host = await startInProcessHost({ engine });
   try {
-    const principal = Buffer.from(
-      JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'email', val: 'bench@contoso.com' }] }),
-    ).toString('base64');
     const post = async (route: string, body: unknown) => {
       const response = await fetch(`${host.url}${route}`, {
         method: 'POST',
-        headers: { 'x-ms-client-principal': principal, 'content-type': 'application/json' },
+        headers: { ...authHeaders('bench@contoso.com'), 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       const text = await response.text();
