@@ -1,7 +1,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../shared/config';
-import { apiClient, type ApiClient, seedInvoices } from '../support/api';
+import { apiClient, jobWhen, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { startHost, type RunningHost } from '../support/localHost';
 
@@ -12,14 +12,6 @@ beforeAll(async () => {
   host = await startHost({ COSMOS_DATABASE: database });
 }, 90_000);
 afterAll(() => host?.stop());
-
-async function finished(api: ApiClient, jobId: string) {
-  for (;;) {
-    const job = (await api.get(`/api/v1/export-jobs/${jobId}`)).json<{ status: string }>();
-    if (!['pending', 'running'].includes(job.status)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('export jobs over HTTP', () => {
   it('when a job is created, then it answers 202 with links, reports progress, and downloads the file', async () => {
@@ -39,7 +31,7 @@ describe('export jobs over HTTP', () => {
     expect(status).toBe('pending');
     expect(created.headers.get('location')).toBe(links.self);
 
-    const job = (await finished(api, jobId)) as { status: string; file: { sha256: string } };
+    const job = await jobWhen<{ status: string; file: { sha256: string } }>(api, jobId);
     expect(job).toMatchObject({
       status: 'completed',
       progress: { documents: 100 },
@@ -72,7 +64,7 @@ describe('export jobs over HTTP', () => {
     const { job_id: jobId } = (
       await api.post('/api/v1/export-jobs', { data_types: ['documents'], format: 'xlsx' })
     ).json<{ job_id: string }>();
-    const job = await finished(api, jobId);
+    const job = await jobWhen(api, jobId);
     expect(job).toMatchObject({
       status: 'completed',
       reconciliation: { documents: { records_matched: 1, rows_written: 1 } },
@@ -87,7 +79,7 @@ describe('export jobs over HTTP', () => {
     const { job_id: jobId } = (
       await api.post('/api/v1/export-jobs', { data_types: ['documents'], format: 'json' })
     ).json<{ job_id: string }>();
-    await finished(api, jobId);
+    await jobWhen(api, jobId);
 
     const cosmos = loadConfig(process.env).cosmos;
     if (cosmos.kind !== 'key') throw new Error('tests run on the emulator');
@@ -164,7 +156,7 @@ describe('export schedules over HTTP', () => {
 
     const run = await api.post(`/api/v1/export-schedules/${schedule.schedule_id}/run`);
     expect(run.status).toBe(202);
-    const job = await finished(api, run.json<{ job_id: string }>().job_id);
+    const job = await jobWhen(api, run.json<{ job_id: string }>().job_id);
     expect(job).toMatchObject({
       status: 'completed',
       trigger: 'schedule',

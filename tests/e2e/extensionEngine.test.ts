@@ -2,7 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, endedWorkflow, seedInvoices } from '../support/api';
+import { apiClient, downloadedCsvRecords, endedWorkflow, jobWhen, seedInvoices } from '../support/api';
 import { newUser } from '../support/invoke';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
@@ -107,20 +107,12 @@ describe('the app on the Durable extension', () => {
     expect(created.status).toBe(202);
     const { job_id: jobId } = created.json<{ job_id: string }>();
 
-    let job: { status: string; processed_records?: number; total_batches?: number };
-    for (;;) {
-      job = (await api.get(`/api/v1/export-jobs/${jobId}`)).json();
-      if (!['pending', 'running'].includes(job.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const job = await jobWhen(api, jobId);
     expect(job).toMatchObject({ status: 'completed', processed_records: 33, total_batches: 4 });
 
-    const file = await api.get(`/api/v1/export-jobs/${jobId}/download`);
+    const file = await downloadedCsvRecords(api, jobId);
     expect(file.status).toBe(200);
-    const records = Papa.parse<Record<string, string>>(file.bytes.toString('utf8').replace(/^\uFEFF/, ''), {
-      header: true,
-      skipEmptyLines: true,
-    }).data;
+    const { records } = file;
     const exported = records.map((r) => r.document_id);
     expect([...exported].sort()).toEqual([...ids].sort());
 

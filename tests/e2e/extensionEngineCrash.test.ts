@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Papa from 'papaparse';
 import { startAzurite, type Emulator } from '../../host/emulators';
-import { apiClient, endedWorkflow, type ApiClient, seedInvoices } from '../support/api';
+import { apiClient, downloadedCsvRecords, endedWorkflow, jobWhen, seedInvoices } from '../support/api';
 import { startHostOn, type RunningHost } from '../support/localHost';
 
 /**
@@ -56,16 +55,6 @@ interface Job {
   total_records: number;
 }
 
-async function poll(api: ApiClient, jobId: string, until: (job: Job) => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = (await api.get(`/api/v1/export-jobs/${jobId}`)).json<Job>();
-    if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job still ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('crash recovery on the Durable extension', () => {
   it('when host and bridge are killed mid-job and mid-review, then after a restart the job completes with every record once and the review goes on', async () => {
     host = await startHostOn('extension', env);
@@ -93,21 +82,18 @@ describe('crash recovery on the Durable extension', () => {
     });
     expect(created.status).toBe(202);
     const { job_id: jobId } = created.json<{ job_id: string }>();
-    const midway = await poll(api(), jobId, (job) => job.processed_records >= 20, 120_000);
+    const midway = await jobWhen<Job>(api(), jobId, (job) => job.processed_records >= 20, 120_000);
     expect(midway.status).toBe('running');
     expect(midway.processed_records).toBeLessThan(midway.total_records);
 
     await crash(host);
     host = await startHostOn('extension', env);
 
-    const done = await poll(api(), jobId, (job) => !['pending', 'running'].includes(job.status), 240_000);
+    const done = await jobWhen<Job>(api(), jobId, undefined, 240_000);
     expect(done).toMatchObject({ status: 'completed', processed_records: 301, total_records: 301 });
-    const file = await api().get(`/api/v1/export-jobs/${jobId}/download`);
+    const file = await downloadedCsvRecords(api(), jobId);
     expect(file.status).toBe(200);
-    const records = Papa.parse<Record<string, string>>(file.bytes.toString('utf8').replace(/^\uFEFF/, ''), {
-      header: true,
-      skipEmptyLines: true,
-    }).data;
+    const { records } = file;
     const exported = records.map((r) => r.document_id);
     expect(exported).toHaveLength(301);
     expect(new Set(exported).size).toBe(301);

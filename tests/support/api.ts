@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { contractViolation } from './contract';
 import { authHeaders } from './principal';
 
@@ -62,22 +63,64 @@ export async function seedInvoices(api: ApiClient, count: number, prefix = 'd'):
   return ids;
 }
 
+/** Reads until `done` holds and returns that value; fails once `limitMs` passed without it. */
+async function readUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  limitMs: number,
+) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * The workflow as `GET /api/v1/exports/{id}` shows it once its orchestration has ended. Phase 2
  * answers as soon as the deliverable is recorded; the orchestration records its own end a moment
  * later (on the extension, one more trip through its queues), so `runtime_status` can still read
  * `Running` right after the file arrived.
  */
-export async function endedWorkflow<T extends { runtime_status?: string }>(
+export function endedWorkflow<T extends { runtime_status?: string }>(
   api: ApiClient,
   workflowId: string,
   limitMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const view = (await api.get(`/api/v1/exports/${workflowId}`)).json<T>();
-    if (view.runtime_status !== 'Running' && view.runtime_status !== 'Pending') return view;
-    if (Date.now() > deadline) return view;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return readUntil(
+    `workflow ${workflowId} to end`,
+    async () => (await api.get(`/api/v1/exports/${workflowId}`)).json<T>(),
+    (view) => view.runtime_status !== 'Running' && view.runtime_status !== 'Pending',
+    limitMs,
+  );
+}
+
+const stopped = (job: { status: string }) => !['pending', 'running'].includes(job.status);
+
+/** The export job as `GET /api/v1/export-jobs/{id}` shows it once `until` holds (by default: it stopped running). */
+export function jobWhen<T extends { status: string }>(
+  api: ApiClient,
+  jobId: string,
+  until: (job: T) => boolean = stopped,
+  limitMs = 120_000,
+): Promise<T> {
+  return readUntil(
+    `job ${jobId}`,
+    async () => (await api.get(`/api/v1/export-jobs/${jobId}`)).json<T>(),
+    until,
+    limitMs,
+  );
+}
+
+/** A job's CSV file as downloaded, read back by papaparse: one object per row, by header. */
+export async function downloadedCsvRecords(api: ApiClient, jobId: string) {
+  const file = await api.get(`/api/v1/export-jobs/${jobId}/download`);
+  const records = Papa.parse<Record<string, string>>(file.bytes.toString('utf8').replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  return { status: file.status, records };
 }
