@@ -128,18 +128,22 @@ function instanceSettled(context: ScenarioContext, instanceId: string) {
   });
 }
 
+/** Until the instance's history holds an event of `eventType`. */
+function historyHas(context: ScenarioContext, instanceId: string, eventType: string) {
+  return eventually(`instance ${instanceId} to record ${eventType}`, async () => {
+    const status = await instanceStatus(context.durableApi, instanceId);
+    return status.historyEvents?.some((e) => e.EventType === eventType) ? true : undefined;
+  });
+}
+
 /**
  * Until the orchestration waits for the review (its first review timer is recorded). Phase 1
  * answers once stage 1 is recorded, which can be a moment before the orchestration has set its
  * timer; an edit sent in that moment is kept by either engine, but lands before the timer in the
  * history, and the comparison is of the engines' rules, not of that race.
  */
-function awaitingReview(context: ScenarioContext, instanceId: string) {
-  return eventually(`instance ${instanceId} to await the review`, async () => {
-    const status = await instanceStatus(context.durableApi, instanceId);
-    return status.historyEvents?.some((e) => e.EventType === 'TimerCreated') ? true : undefined;
-  });
-}
+const awaitingReview = (context: ScenarioContext, instanceId: string) =>
+  historyHas(context, instanceId, 'TimerCreated');
 
 /** The lines of an NDJSON file (the job's download). */
 async function downloadedRows(api: ApiClient, jobId: string): Promise<unknown[]> {
@@ -207,10 +211,7 @@ export const scenarios: Scenario[] = [
       const documentId = await newDocument(api);
       const review = await startReview(api, documentId);
       // The window (9 s) waits in timers of at most 4 s: edit once the first has fired.
-      await eventually('the first review timer to fire', async () => {
-        const status = await instanceStatus(context.durableApi, review.workflowId);
-        return status.historyEvents?.some((e) => e.EventType === 'TimerFired') ? true : undefined;
-      });
+      await historyHas(context, review.workflowId, 'TimerFired');
       const file = await submitEdits(api, documentId, review.workflowId);
       await instanceSettled(context, review.workflowId);
       const view = await workflowView(api, review.workflowId);
