@@ -71,6 +71,36 @@ export interface WorkflowHeader extends TrackingItem {
   error_message?: string;
 }
 
+/** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
+export type HeaderChoices = Pick<
+  WorkflowHeader,
+  'format' | 'document_template' | 'regenerated_from' | 'edits_id'
+>;
+
+/** A new workflow's header, written before its orchestration starts (status `pending`, stage 1). */
+export function pendingHeader(
+  owner: { email: string; oid?: string },
+  workflowId: string,
+  documentId: string,
+  now: string,
+  choices: HeaderChoices = {},
+): WorkflowHeader {
+  return {
+    id: workflowId,
+    type: 'workflow',
+    owner_email: owner.email,
+    ...(owner.oid ? { owner_oid: owner.oid } : {}),
+    document_id: documentId,
+    export_workflow_id: workflowId,
+    stage: 1,
+    status: 'pending',
+    timestamp: now,
+    created_at: now,
+    updated_at: now,
+    ...Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined)),
+  };
+}
+
 /**
  * The user's edits as submitted, kept in `export_tracking` until stage 2 records them. The
  * orchestration only ever sees this item's id: user data never travels through Durable history,

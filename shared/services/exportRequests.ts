@@ -5,7 +5,9 @@ import { waitFor } from '../core/wait';
 import {
   assertStage2Fits,
   editsId,
+  pendingHeader,
   type DeliverableInfo,
+  type HeaderChoices,
   type EditsRecord,
   type UserModifications,
   type UserPreferences,
@@ -45,9 +47,6 @@ interface Dependencies {
 
 /** Where a workflow ends; phase 2 waits for one of them. */
 const endStatuses: readonly WorkflowStatus[] = ['completed', 'failed', 'expired'];
-
-/** What the user chose when starting a workflow; it lives in the header, not in Durable history. */
-type HeaderChoices = Pick<WorkflowHeader, 'format' | 'document_template' | 'regenerated_from' | 'edits_id'>;
 
 /**
  * What the export endpoints do: start and drive `exportWorkflow`, waiting a bounded time for it.
@@ -226,21 +225,9 @@ export class ExportRequests {
     choices: HeaderChoices,
   ) {
     const owner = caller.oid ? { email: caller.email, oid: caller.oid } : { email: caller.email };
-    const now = new Date().toISOString();
-    await this.deps.tracking.createHeader({
-      id: workflowId,
-      type: 'workflow',
-      owner_email: owner.email,
-      ...(owner.oid ? { owner_oid: owner.oid } : {}),
-      document_id: documentId,
-      export_workflow_id: workflowId,
-      stage: 1,
-      status: 'pending',
-      timestamp: now,
-      created_at: now,
-      updated_at: now,
-      ...Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined)),
-    });
+    await this.deps.tracking.createHeader(
+      pendingHeader(owner, workflowId, documentId, new Date().toISOString(), choices),
+    );
     try {
       await control.start(exportWorkflow.name, workflowId, {
         export_workflow_id: workflowId,

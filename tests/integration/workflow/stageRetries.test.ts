@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readyServices } from '../../../shared/app/compositionRoot';
-import { editsId, type EditsRecord, type WorkflowHeader } from '../../../shared/domain/exportRecords';
+import {
+  editsId,
+  pendingHeader,
+  type EditsRecord,
+  type WorkflowHeader,
+} from '../../../shared/domain/exportRecords';
 import type { WorkflowStart } from '../../../shared/workflows/exportWorkflowDefinition';
 import { newUser } from '../../support/invoke';
 
@@ -18,19 +23,7 @@ async function newWorkflow(name: string) {
   });
   const workflowId = randomUUID();
   const now = new Date().toISOString();
-  const header: WorkflowHeader = {
-    id: workflowId,
-    type: 'workflow',
-    owner_email: owner.email,
-    document_id: document.document_id,
-    export_workflow_id: workflowId,
-    stage: 1,
-    status: 'pending',
-    timestamp: now,
-    created_at: now,
-    updated_at: now,
-  };
-  await services.exportTracking.createHeader(header);
+  await services.exportTracking.createHeader(pendingHeader(owner, workflowId, document.document_id, now));
   const start: WorkflowStart = {
     export_workflow_id: workflowId,
     owner,
