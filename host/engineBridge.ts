@@ -9,6 +9,7 @@ import { webhookPath } from './durable/clientBinding';
 import type { LogSink, RegisteredFunction, RpcTypedData } from './functionsCore';
 import type { DurableHttp } from './httpServer';
 import { invokeFunction } from './invoke';
+import { errorBody, sendJson } from './jsonAnswer';
 
 /**
  * The Node side of the engine bridge (DURABLE_ENGINE=extension, docs/ARCHITECTURE.md "Engine
@@ -225,18 +226,13 @@ function forwardDurableApi(
       answer.on('end', resolve);
     });
     upstream.on('error', (error) => {
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(
-          JSON.stringify({
-            error: {
-              code: 'engine_unavailable',
-              message: `The Durable engine did not answer: ${error.message}`,
-              details: [],
-            },
-          }),
+      if (!res.headersSent)
+        sendJson(
+          res,
+          502,
+          errorBody('engine_unavailable', `The Durable engine did not answer: ${error.message}`),
         );
-      } else res.end();
+      else res.end();
       resolve();
     });
     req.pipe(upstream);

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { corsResponseHeaders, isPreflight, preflightHeaders, type CorsSettings } from './cors';
 import type { LogSink, RegisteredFunction, RpcHttpResponse, RpcTypedData } from './functionsCore';
 import { invokeFunction } from './invoke';
+import { errorBody, sendJson } from './jsonAnswer';
 import { Router, type RouteMatch } from './router';
 
 /** The Functions host refuses request bodies over 100 MB. */
@@ -32,19 +33,6 @@ export interface HostHandlerOptions {
    */
   httpProxyUrl?: string;
 }
-
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(text);
-}
-
-const errorBody = (code: string, message: string) => ({ error: { code, message, details: [] } });
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
